@@ -1,0 +1,1 @@
+"""Harmony shop-support assistant: our services around the Rasa bot (app environment)."""

@@ -1,0 +1,5 @@
+import sys
+
+from harmony.cli import main
+
+sys.exit(main())

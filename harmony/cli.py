@@ -1,0 +1,76 @@
+"""`python -m harmony COMMAND`: the project's command line (app environment)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from harmony.database_setup import display_url, load_fixture_file
+from harmony.fixtures.schema import FixtureError
+from harmony.settings import SettingsError, load_settings
+
+
+def _load_fixtures(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    path = Path(args.file) if args.file else settings.fixture_file
+    try:
+        result = load_fixture_file(settings.database_url, path)
+    except FixtureError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(
+        f"Loaded {result.orders} orders and {result.customers} customers from {path} "
+        f"into {display_url(settings.database_url)} (times relative to now)."
+    )
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from harmony.launcher.training import ensure_model
+
+    model, trained = ensure_model(load_settings().models_dir, force=args.force)
+    print(f"{'Trained' if trained else 'Up to date:'} {model}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from harmony.launcher.run import main
+
+    return main()
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from harmony.bench.main import main
+
+    return main(quick=args.quick)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m harmony", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    load = commands.add_parser("load-fixtures", help="load a demo_orders.yml-format file into the database")
+    load.add_argument(
+        "file",
+        nargs="?",
+        help="fixture file (default: HARMONY_FIXTURE_FILE or ../shared/fixtures/demo_orders.yml)",
+    )
+    load.set_defaults(handler=_load_fixtures)
+    train = commands.add_parser("train", help="train the model if the data, domain or config changed")
+    train.add_argument("--force", action="store_true", help="train even if a model for these inputs exists")
+    train.set_defaults(handler=_train)
+    run = commands.add_parser("run", help="start the Rasa server and the action server")
+    run.set_defaults(handler=_run)
+    bench = commands.add_parser("bench", help="benchmark our bot against a stock `rasa init` bot")
+    bench.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
+    bench.set_defaults(handler=_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,1 @@
+"""Starting the product's processes: environments, model training, services."""

@@ -1,0 +1,85 @@
+"""The bot's back end as processes: the Rasa server and the action server.
+
+Used by `make run`, the end-to-end tests and the benchmark, so all three run the
+product exactly the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Mapping
+
+from harmony.launcher.environments import app_python, rasa_python, require
+from harmony.launcher.processes import ManagedProcess, http_ok
+from harmony.settings import PROJECT_ROOT, Settings
+
+RASA_START_TIMEOUT = 240.0
+ACTION_START_TIMEOUT = 60.0
+
+
+def service_env(settings: Settings, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of both services: ours plus the values `endpoints.yml` reads."""
+    env = dict(os.environ if base is None else base)
+    env.update(
+        PYTHONPATH=str(PROJECT_ROOT),
+        HARMONY_DATABASE_URL=settings.database_url,
+        HARMONY_TRACKER_STORE_URL=settings.tracker_store_url,
+        HARMONY_ACTION_SERVER_URL=settings.action_server_url,
+        HARMONY_ACTION_PORT=str(settings.action_port),
+        HARMONY_VAR_DIR=str(settings.var_dir),
+        SANIC_HOST="127.0.0.1",
+        TF_CPP_MIN_LOG_LEVEL="2",
+    )
+    return env
+
+
+def rasa_server(settings: Settings, model: Path, log_path: Path | None = None) -> ManagedProcess:
+    env = service_env(settings)
+    env["HARMONY_RASA_TOKEN"] = settings.rasa_token()
+    argv = [
+        str(require(rasa_python())),
+        "-m",
+        "bot.rasa_main",
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
+        "--interface",
+        settings.rasa_host,
+        "--port",
+        str(settings.rasa_port),
+    ]
+    status = http_ok(
+        f"{settings.rasa_url}/status",
+        headers={"Authorization": f"Bearer {settings.rasa_token()}"},
+    )
+    return ManagedProcess("Rasa server", argv, env, PROJECT_ROOT, status, log_path)
+
+
+def action_server(settings: Settings, log_path: Path | None = None) -> ManagedProcess:
+    argv = [str(require(app_python())), "-m", "harmony.action_server"]
+    health = http_ok(f"http://127.0.0.1:{settings.action_port}/health")
+    return ManagedProcess("action server", argv, service_env(settings), PROJECT_ROOT, health, log_path)
+
+
+@contextmanager
+def running_stack(
+    settings: Settings, model: Path, log_dir: Path | None = None
+) -> Iterator[tuple[ManagedProcess, ManagedProcess]]:
+    """Start the action server and the Rasa server, ready to talk; stop both on exit."""
+    actions = action_server(settings, log_dir / "action-server.log" if log_dir else None)
+    rasa = rasa_server(settings, model, log_dir / "rasa-server.log" if log_dir else None)
+    try:
+        actions.start()
+        rasa.start()
+        actions.wait_ready(ACTION_START_TIMEOUT)
+        rasa.wait_ready(RASA_START_TIMEOUT)
+        yield rasa, actions
+    finally:
+        rasa.stop()
+        actions.stop()

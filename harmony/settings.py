@@ -1,0 +1,119 @@
+"""All configuration, read from the environment, with defaults that run locally.
+
+Every process of the product (launcher, action server, CLI, benchmarks) reads its
+configuration here and nowhere else. Secrets are held as values, never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MARKETS = ("fr", "ro", "intl")
+LANGUAGES = ("fr", "en", "ro")
+
+
+class SettingsError(ValueError):
+    """A configuration value is present but unusable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration of one process."""
+
+    database_url: str
+    tracker_store_url: str
+    rasa_host: str
+    rasa_port: int
+    rasa_token_file: Path
+    rasa_token_from_env: str | None
+    action_port: int
+    default_shop: str
+    models_dir: Path
+    var_dir: Path
+    fixture_file: Path
+    http_timeout_seconds: float
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def action_server_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}/webhook"
+
+    def rasa_token(self) -> str:
+        """The Rasa HTTP API token: from the environment, else generated once into a file."""
+        if self.rasa_token_from_env:
+            return self.rasa_token_from_env
+        if self.rasa_token_file.exists():
+            token = self.rasa_token_file.read_text(encoding="utf-8").strip()
+            if token:
+                return token
+        self.rasa_token_file.parent.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_urlsafe(32)
+        self.rasa_token_file.write_text(token + "\n", encoding="utf-8")
+        self.rasa_token_file.chmod(0o600)
+        return token
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+    if not 0 < value < 65536:
+        raise SettingsError(f"{name} must be a port number between 1 and 65535, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip() or default
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from `env` (the process environment by default)."""
+    env = os.environ if env is None else env
+    var_dir = Path(env.get("HARMONY_VAR_DIR", "").strip() or PROJECT_ROOT / "var")
+    default_db = f"sqlite:///{var_dir / 'harmony.db'}"
+    default_tracker = f"sqlite:///{var_dir / 'rasa-tracker.db'}"
+    return Settings(
+        database_url=env.get("HARMONY_DATABASE_URL", "").strip() or default_db,
+        tracker_store_url=env.get("HARMONY_TRACKER_STORE_URL", "").strip() or default_tracker,
+        rasa_host=env.get("HARMONY_RASA_HOST", "").strip() or "127.0.0.1",
+        rasa_port=_int(env, "HARMONY_RASA_PORT", 5005),
+        rasa_token_file=var_dir / "rasa-token",
+        rasa_token_from_env=env.get("HARMONY_RASA_TOKEN", "").strip() or None,
+        action_port=_int(env, "HARMONY_ACTION_PORT", 5055),
+        default_shop=_choice(env, "HARMONY_DEFAULT_SHOP", "fr", MARKETS),
+        models_dir=Path(env.get("HARMONY_MODELS_DIR", "").strip() or PROJECT_ROOT / "models"),
+        var_dir=var_dir,
+        fixture_file=Path(
+            env.get("HARMONY_FIXTURE_FILE", "").strip()
+            or PROJECT_ROOT.parent / "shared" / "fixtures" / "demo_orders.yml"
+        ),
+        http_timeout_seconds=_float(env, "HARMONY_HTTP_TIMEOUT", 10.0),
+    )
