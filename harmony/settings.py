@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
@@ -30,7 +30,7 @@ class Settings:
     rasa_host: str
     rasa_port: int
     rasa_token_file: Path
-    rasa_token_from_env: str | None
+    rasa_token_from_env: str | None = field(repr=False)
     action_port: int
     default_shop: str
     models_dir: Path

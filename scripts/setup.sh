@@ -36,6 +36,12 @@ MSG
   exit 1
 fi
 
+pip_install() {  # pip_install ENV ARGS...: quiet, without this machine's index-path warnings
+  local env="$1"; shift
+  "$env/bin/python" -m pip install --quiet --disable-pip-version-check "$@" 2>&1 \
+    | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+}
+
 make_env() {  # make_env NAME LOCKFILE
   local env=".venv/$1" lock="$2" stamp
   stamp=$(sha256sum "$lock" | cut -c1-16)
@@ -45,8 +51,8 @@ make_env() {  # make_env NAME LOCKFILE
   echo "Setting up the $1 environment from $lock (Python: $PYTHON310)..."
   rm -rf "$env"
   "$PYTHON310" -m venv "$env"
-  "$env/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.3.1"
-  "$env/bin/python" -m pip install --quiet --disable-pip-version-check -r "$lock"
+  pip_install "$env" --upgrade "pip==24.3.1"
+  pip_install "$env" -r "$lock"
   echo "$stamp" > "$env/.lock-stamp"
 }
 

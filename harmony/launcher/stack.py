@@ -10,6 +10,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Mapping
+from urllib.parse import urlencode
 
 from harmony.launcher.environments import app_python, rasa_python, require
 from harmony.launcher.processes import ManagedProcess, http_ok
@@ -30,6 +31,7 @@ def service_env(settings: Settings, base: Mapping[str, str] | None = None) -> di
         HARMONY_ACTION_PORT=str(settings.action_port),
         HARMONY_VAR_DIR=str(settings.var_dir),
         SANIC_HOST="127.0.0.1",
+        RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
     )
     return env
@@ -54,10 +56,8 @@ def rasa_server(settings: Settings, model: Path, log_path: Path | None = None) -
         "--port",
         str(settings.rasa_port),
     ]
-    status = http_ok(
-        f"{settings.rasa_url}/status",
-        headers={"Authorization": f"Bearer {settings.rasa_token()}"},
-    )
+    # Rasa's token authentication takes the token as a query parameter.
+    status = http_ok(f"{settings.rasa_url}/status?{urlencode({'token': settings.rasa_token()})}")
     return ManagedProcess("Rasa server", argv, env, PROJECT_ROOT, status, log_path)
 
 

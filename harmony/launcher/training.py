@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from pathlib import Path
 
@@ -66,7 +67,8 @@ def ensure_model(models_dir: Path, force: bool = False) -> tuple[Path, bool]:
         return target, False
     models_dir.mkdir(parents=True, exist_ok=True)
     name = target.name.removesuffix(".tar.gz")
-    subprocess.run(train_command(models_dir, name), cwd=PROJECT_ROOT, check=True)
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    subprocess.run(train_command(models_dir, name), cwd=PROJECT_ROOT, env=env, check=True)
     if not target.exists():
         raise RuntimeError(f"training finished but {target} was not written")
     return target, True

@@ -1,0 +1,56 @@
+"""Configuration from the environment: defaults that run, clear errors, a private token."""
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from harmony.settings import PROJECT_ROOT, SettingsError, load_settings
+
+
+def test_defaults_need_no_configuration() -> None:
+    settings = load_settings({})
+    assert settings.database_url == f"sqlite:///{PROJECT_ROOT / 'var' / 'harmony.db'}"
+    assert settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.action_server_url == "http://127.0.0.1:5055/webhook"
+    assert settings.default_shop == "fr"
+
+
+def test_values_from_the_environment(tmp_path: Path) -> None:
+    settings = load_settings(
+        {"HARMONY_DATABASE_URL": "postgresql://u:p@db/harmony", "HARMONY_RASA_PORT": "6005",
+         "HARMONY_DEFAULT_SHOP": "ro", "HARMONY_VAR_DIR": str(tmp_path)}
+    )
+    assert settings.database_url == "postgresql://u:p@db/harmony"
+    assert settings.rasa_port == 6005
+    assert settings.default_shop == "ro"
+    assert settings.tracker_store_url == f"sqlite:///{tmp_path / 'rasa-tracker.db'}"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"HARMONY_RASA_PORT": "abc"}, "HARMONY_RASA_PORT must be a whole number"),
+        ({"HARMONY_ACTION_PORT": "70000"}, "HARMONY_ACTION_PORT must be a port number"),
+        ({"HARMONY_DEFAULT_SHOP": "de"}, "HARMONY_DEFAULT_SHOP must be one of fr, ro, intl"),
+        ({"HARMONY_HTTP_TIMEOUT": "-1"}, "HARMONY_HTTP_TIMEOUT must be positive"),
+    ],
+)
+def test_bad_values_are_explained(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(env)
+
+
+def test_token_is_generated_once_and_private(tmp_path: Path) -> None:
+    settings = load_settings({"HARMONY_VAR_DIR": str(tmp_path)})
+    token = settings.rasa_token()
+    assert len(token) >= 32
+    assert load_settings({"HARMONY_VAR_DIR": str(tmp_path)}).rasa_token() == token
+    assert stat.S_IMODE(settings.rasa_token_file.stat().st_mode) == 0o600
+
+
+def test_configured_token_wins(tmp_path: Path) -> None:
+    settings = load_settings({"HARMONY_VAR_DIR": str(tmp_path), "HARMONY_RASA_TOKEN": "from-env"})
+    assert settings.rasa_token() == "from-env"
+    assert "from-env" not in repr(settings)
+    assert not settings.rasa_token_file.exists()
