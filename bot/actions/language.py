@@ -17,9 +17,7 @@ class ActionSwitchLanguage(Action):
     def name(self) -> str:
         return "action_switch_language"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         requested = next(tracker.get_latest_entity_values("requested_language"), None)
         if requested in LANGUAGES:
             return [SlotSet("language", requested)]

@@ -9,9 +9,24 @@ from harmony.settings import PROJECT_ROOT
 
 def test_rasa_data_validate_passes() -> None:
     result = subprocess.run(
-        [str(require(rasa_python())), "-m", "rasa", "data", "validate",
-         "--domain", "bot/domain.yml", "--data", "bot/data", "--config", "config.yml"],
-        cwd=PROJECT_ROOT, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"}, capture_output=True, text=True, timeout=600,
+        [
+            str(require(rasa_python())),
+            "-m",
+            "rasa",
+            "data",
+            "validate",
+            "--domain",
+            "bot/domain.yml",
+            "--data",
+            "bot/data",
+            "--config",
+            "config.yml",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]

@@ -30,9 +30,7 @@ class Conversation:
         return replies[0]
 
 
-@pytest.mark.parametrize(
-    ("greeting", "language"), [("Bonjour", "fr"), ("Hello", "en"), ("Bună ziua", "ro")]
-)
+@pytest.mark.parametrize(("greeting", "language"), [("Bonjour", "fr"), ("Hello", "en"), ("Bună ziua", "ro")])
 def test_a_greeting_is_answered_in_its_language(stack: Settings, greeting: str, language: str) -> None:
     assert Conversation(stack).reply(greeting) == ("utter_greet", language)
 

@@ -18,8 +18,12 @@ def test_defaults_need_no_configuration() -> None:
 
 def test_values_from_the_environment(tmp_path: Path) -> None:
     settings = load_settings(
-        {"HARMONY_DATABASE_URL": "postgresql://u:p@db/harmony", "HARMONY_RASA_PORT": "6005",
-         "HARMONY_DEFAULT_SHOP": "ro", "HARMONY_VAR_DIR": str(tmp_path)}
+        {
+            "HARMONY_DATABASE_URL": "postgresql://u:p@db/harmony",
+            "HARMONY_RASA_PORT": "6005",
+            "HARMONY_DEFAULT_SHOP": "ro",
+            "HARMONY_VAR_DIR": str(tmp_path),
+        }
     )
     assert settings.database_url == "postgresql://u:p@db/harmony"
     assert settings.rasa_port == 6005

@@ -25,8 +25,13 @@ def _copy_project(tmp_path: Path) -> Path:
 def test_inputs_cover_data_domain_config_and_components(tmp_path: Path) -> None:
     root = _copy_project(tmp_path)
     names = {str(p.relative_to(root)) for p in training_files(root)}
-    assert {"config.yml", "bot/domain.yml", "bot/data/nlu.yml", "bot/data/rules.yml",
-            "bot/components/language_detector.py"} <= names
+    assert {
+        "config.yml",
+        "bot/domain.yml",
+        "bot/data/nlu.yml",
+        "bot/data/rules.yml",
+        "bot/components/language_detector.py",
+    } <= names
     assert "bot/actions/language.py" not in names
 
 

@@ -1,0 +1,136 @@
+"""Run the benchmark: training, cold start, memory, latency and throughput, ours vs stock."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from harmony.bench.load import LoadResult, run_load
+from harmony.bench.machine import describe_machine, resident_memory_mib
+from harmony.bench.report import write_report
+from harmony.bench.stock_bot import create_stock_project, stock_server, train_stock
+from harmony.database_setup import prepare_database
+from harmony.launcher.processes import ManagedProcess
+from harmony.launcher.stack import action_server, rasa_server
+from harmony.launcher.training import train_command
+from harmony.rasa_rest import send_message
+from harmony.settings import PROJECT_ROOT, load_settings
+
+REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
+WARM_UP_REQUESTS = 30
+NO_CACHE = {"RASA_MAX_CACHE_SIZE": "0", "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+@dataclass
+class BotResult:
+    name: str
+    training_seconds: float = 0.0
+    cold_start_seconds: float = 0.0
+    memory_mib: dict[str, float] = field(default_factory=dict)
+    loads: list[LoadResult] = field(default_factory=list)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _first_answer(base_url: str, timeout: float = 300.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if send_message(base_url, "bench-cold-start", "hello", timeout=10):
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"no answer from {base_url} within {timeout:.0f} s")
+
+
+def _measure_running(
+    result: BotResult, base_url: str, processes: dict[str, ManagedProcess], levels: list[tuple[int, int]]
+) -> None:
+    run_load(base_url, 1, WARM_UP_REQUESTS, 120)
+    for name, process in processes.items():
+        if process.pid is not None:
+            result.memory_mib[name] = resident_memory_mib(process.pid)
+    for concurrency, requests in levels:
+        print(f"  {result.name}: {requests} requests, {concurrency} concurrent conversation(s)...", flush=True)
+        result.loads.append(run_load(base_url, concurrency, requests, max_seconds=180))
+
+
+def bench_ours(work: Path, levels: list[tuple[int, int]]) -> BotResult:
+    result = BotResult("ours")
+    print("Training our bot (no cache)...", flush=True)
+    started = time.perf_counter()
+    subprocess.run(
+        train_command(work / "models", "bench"),
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **NO_CACHE},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    result.training_seconds = time.perf_counter() - started
+    settings = load_settings(
+        {
+            "HARMONY_VAR_DIR": str(work / "var"),
+            "HARMONY_RASA_PORT": str(_free_port()),
+            "HARMONY_ACTION_PORT": str(_free_port()),
+        }
+    )
+    prepare_database(settings.database_url, settings.fixture_file)
+    actions = action_server(settings, work / "logs" / "ours-actions.log")
+    rasa = rasa_server(settings, work / "models" / "bench.tar.gz", work / "logs" / "ours-rasa.log")
+    try:
+        print("Cold start of our bot...", flush=True)
+        started = time.perf_counter()
+        actions.start()
+        rasa.start()
+        _first_answer(settings.rasa_url)
+        result.cold_start_seconds = time.perf_counter() - started
+        _measure_running(result, settings.rasa_url, {"Rasa server": rasa, "action server": actions}, levels)
+    finally:
+        rasa.stop()
+        actions.stop()
+    return result
+
+
+def bench_stock(work: Path, levels: list[tuple[int, int]]) -> BotResult:
+    result = BotResult("stock")
+    project = create_stock_project(work / "stock")
+    print("Training the stock `rasa init` bot (no cache)...", flush=True)
+    os.environ.update(NO_CACHE)
+    model, result.training_seconds = train_stock(project)
+    port = _free_port()
+    server = stock_server(project, model, port, work / "logs" / "stock-rasa.log")
+    try:
+        print("Cold start of the stock bot...", flush=True)
+        started = time.perf_counter()
+        server.start()
+        _first_answer(f"http://127.0.0.1:{port}")
+        result.cold_start_seconds = time.perf_counter() - started
+        _measure_running(result, f"http://127.0.0.1:{port}", {"Rasa server": server}, levels)
+    finally:
+        server.stop()
+    return result
+
+
+def main(quick: bool = False) -> int:
+    levels = [(1, 30), (8, 80)] if quick else [(1, 200), (8, 600)]
+    started_at = datetime.now(timezone.utc)
+    with tempfile.TemporaryDirectory(prefix="harmony-bench-") as tmp:
+        work = Path(tmp)
+        ours = bench_ours(work, levels)
+        stock = bench_stock(work, levels)
+    write_report(REPORT, started_at, describe_machine(), ours, stock, quick)
+    print(f"Wrote {REPORT.relative_to(PROJECT_ROOT)}")
+    return 0

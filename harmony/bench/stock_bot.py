@@ -1,0 +1,67 @@
+"""The reference: Rasa's own `rasa init` project, trained and served by the same Rasa."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from harmony.launcher.environments import RASA_ENV, rasa_python, require
+from harmony.launcher.processes import ManagedProcess, http_ok
+
+
+def initial_project_dir() -> Path:
+    """The template `rasa init` copies (shipped inside the rasa package)."""
+    found = sorted((RASA_ENV / "lib").glob("python3.*/site-packages/rasa/cli/initial_project"))
+    if not found:
+        raise FileNotFoundError("rasa's initial_project template was not found in the rasa environment")
+    return found[0]
+
+
+def create_stock_project(target: Path) -> Path:
+    shutil.copytree(initial_project_dir(), target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def train_stock(project: Path) -> tuple[Path, float]:
+    """Train it as `rasa init` does; returns (model, seconds)."""
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            str(require(rasa_python())),
+            "-m",
+            "rasa",
+            "train",
+            "--out",
+            "models",
+            "--fixed-model-name",
+            "stock",
+        ],
+        cwd=project,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return project / "models" / "stock.tar.gz", time.perf_counter() - started
+
+
+def stock_server(project: Path, model: Path, port: int, log_path: Path) -> ManagedProcess:
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    argv = [
+        str(require(rasa_python())),
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    ready = http_ok(f"http://127.0.0.1:{port}/webhooks/rest/")
+    return ManagedProcess("stock Rasa server", argv, env, project, ready, log_path)

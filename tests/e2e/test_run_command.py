@@ -1,0 +1,79 @@
+"""The README's run command as a user runs it: starts everything, answers, stops on Ctrl-C."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from harmony.rasa_rest import send_message
+from harmony.settings import PROJECT_ROOT
+from tests.e2e.conftest import free_port
+from tests.e2e.replies import identify
+
+pytestmark = pytest.mark.e2e
+
+
+def _wait_for(process: subprocess.Popen[str], text: str, timeout: float) -> str:
+    """Read the command's output until `text` appears."""
+    assert process.stdout is not None
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        seen += line
+        if text in seen:
+            return seen
+    raise AssertionError(f"{text!r} not printed within {timeout} s; output so far:\n{seen}")
+
+
+def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
+    rasa_port, action_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "HARMONY_VAR_DIR": str(tmp_path),
+        "HARMONY_RASA_PORT": str(rasa_port),
+        "HARMONY_ACTION_PORT": str(action_port),
+        "PYTHONUNBUFFERED": "1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harmony", "run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        banner = _wait_for(process, "Press Ctrl-C to stop.", timeout=600)
+        assert "Loaded the demo orders (14 orders, 7 customers)." in banner
+        assert f"REST channel     http://localhost:{rasa_port}/webhooks/rest/webhook" in banner
+        assert f"action server    http://127.0.0.1:{action_port}/webhook  (loopback only)" in banner
+        token = (tmp_path / "rasa-token").read_text().strip()
+        assert token not in banner
+        assert (tmp_path / "harmony.db").exists()
+
+        url = f"http://127.0.0.1:{rasa_port}"
+        for greeting, language in [("Bonjour", "fr"), ("Hello", "en"), ("Bună ziua", "ro")]:
+            replies = send_message(url, f"run-{language}", greeting)
+            assert identify(replies[0]["text"]) == ("utter_greet", language)
+
+        children = psutil.Process(process.pid).children(recursive=True)
+        assert len(children) >= 2
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        output, _ = process.communicate(timeout=60)
+        assert process.returncode == 0
+        assert "Stopped everything cleanly." in output
+        assert "Traceback" not in output
+        _gone, alive = psutil.wait_procs(children, timeout=10)
+        assert not alive
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
