@@ -23,4 +23,4 @@ train: setup
 	@$(APP_PY) -m harmony train
 
 lint: setup
-	@$(APP_PY) -m ruff check . && $(APP_PY) -m mypy
+	@$(APP_PY) -m ruff check . && $(APP_PY) -m ruff format --check . && $(APP_PY) -m mypy

@@ -10,6 +10,7 @@ RASA_ENV_TESTS=(tests/bot/components tests/bot/channels)
 
 echo "== lint (ruff, mypy)"
 $APP -m ruff check .
+$APP -m ruff format --check .
 $APP -m mypy
 
 echo "== model (trained only if data, domain or config changed)"
