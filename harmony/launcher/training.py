@@ -65,7 +65,7 @@ def ensure_model(models_dir: Path, force: bool = False) -> tuple[Path, bool]:
         return target, False
     models_dir.mkdir(parents=True, exist_ok=True)
     name = target.name.removesuffix(".tar.gz")
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
     subprocess.run(train_command(models_dir, name), cwd=PROJECT_ROOT, env=env, check=True)
     if not target.exists():
         raise RuntimeError(f"training finished but {target} was not written")
