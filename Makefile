@@ -1,7 +1,10 @@
 # The project's commands. `make run` and `make test` set up whatever is missing first.
 APP_PY := .venv/app/bin/python
+RASA_PY := .venv/rasa/bin/python
+CONFIG ?= config.yml
+FOLDS ?= 3
 
-.PHONY: setup run test bench load-fixtures train lint
+.PHONY: setup run test bench load-fixtures train lint eval heldout crossval build-faq
 
 setup:
 	@bash scripts/setup.sh
@@ -24,3 +27,20 @@ train: setup
 
 lint: setup
 	@$(APP_PY) -m ruff check . && $(APP_PY) -m ruff format --check . && $(APP_PY) -m mypy
+
+build-faq: setup
+	@$(APP_PY) -m harmony build-faq
+
+# make eval DATA=../shared/eval/fr_real_chats.csv  -> reports/eval-fr_real_chats.json
+eval: train
+	@test -n "$(DATA)" || (echo "usage: make eval DATA=path/to/file.csv (columns lang,label,text)" && exit 2)
+	@PYTHONPATH=. $(RASA_PY) -m harmony.nlu_eval "$(DATA)"
+
+# make heldout [CONFIG=config.yml]: train on 80 % of our data, evaluate on the other 20 %
+heldout: setup build-faq
+	@PYTHONPATH=. $(RASA_PY) -m harmony.nlu_eval.experiment --config $(CONFIG) --heldout
+
+# make crossval [FOLDS=3]: Rasa's cross-validation on our NLU data -> reports/crossval/
+crossval: setup build-faq
+	@PYTHONPATH=. RASA_TELEMETRY_ENABLED=false $(RASA_PY) -m rasa test nlu --config $(CONFIG) --nlu bot/data \
+		--domain bot/domain --cross-validation --folds $(FOLDS) --out reports/crossval

@@ -34,6 +34,14 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build_faq(args: argparse.Namespace) -> int:
+    from harmony.kb.faq_domain import FAQ_DOMAIN, write_faq_domain
+
+    changed = write_faq_domain()
+    print(f"{'Wrote' if changed else 'Up to date:'} {FAQ_DOMAIN}")
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from harmony.launcher.run import main
 
@@ -59,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train the model if the data, domain or config changed")
     train.add_argument("--force", action="store_true", help="train even if a model for these inputs exists")
     train.set_defaults(handler=_train)
+    build_faq = commands.add_parser("build-faq", help="generate bot/domain/faq.yml from kb/faq/")
+    build_faq.set_defaults(handler=_build_faq)
     run = commands.add_parser("run", help="start the Rasa server and the action server")
     run.set_defaults(handler=_run)
     bench = commands.add_parser("bench", help="benchmark our bot against a stock `rasa init` bot")

@@ -23,8 +23,14 @@ UNREADABLE_INTENT = "message_unreadable"
 # with the entities each may carry (values: short plain strings).
 BUTTON_COMMANDS: dict[str, frozenset[str]] = {
     "switch_language": frozenset({"requested_language"}),
+    "faq": frozenset({"faq_topic"}),
     "affirm": frozenset(),
     "deny": frozenset(),
+    "human_handoff": frozenset(),
+    "track_order": frozenset(),
+    "cancel_order": frozenset(),
+    "modify_order": frozenset(),
+    "return_order": frozenset(),
 }
 _COMMAND = re.compile(r"^/(?P<intent>[a-z_]+)(?P<entities>\{.*\})?$", re.DOTALL)
 

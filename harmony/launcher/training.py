@@ -10,7 +10,7 @@ from pathlib import Path
 from harmony.launcher.environments import rasa_python, require
 from harmony.settings import PROJECT_ROOT
 
-TRAINING_INPUTS = ("config.yml", "bot/domain.yml", "bot/domain", "bot/data", "bot/components")
+TRAINING_INPUTS = ("config.yml", "bot/domain", "bot/data", "bot/components")  # kb/faq -> bot/domain/faq.yml
 
 
 def training_files(root: Path = PROJECT_ROOT) -> list[Path]:
@@ -48,7 +48,7 @@ def train_command(models_dir: Path, name: str) -> list[str]:
         "--config",
         "config.yml",
         "--domain",
-        "bot/domain.yml",
+        "bot/domain",
         "--data",
         "bot/data",
         "--out",
@@ -60,6 +60,9 @@ def train_command(models_dir: Path, name: str) -> list[str]:
 
 def ensure_model(models_dir: Path, force: bool = False) -> tuple[Path, bool]:
     """The model for the current inputs, trained if missing. Returns (path, trained now)."""
+    from harmony.kb.faq_domain import write_faq_domain
+
+    write_faq_domain()  # the FAQ responses come from kb/: regenerate before fingerprinting
     target = model_path(models_dir)
     if target.exists() and not force:
         return target, False

@@ -16,7 +16,7 @@ def test_rasa_data_validate_passes() -> None:
             "data",
             "validate",
             "--domain",
-            "bot/domain.yml",
+            "bot/domain",
             "--data",
             "bot/data",
             "--config",

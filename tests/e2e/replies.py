@@ -1,6 +1,7 @@
 """Which response of the domain, in which language, a bot message is."""
 
 from functools import lru_cache
+from typing import Any
 
 import yaml
 
@@ -9,9 +10,11 @@ from harmony.settings import PROJECT_ROOT
 
 @lru_cache(maxsize=1)
 def _variants() -> dict[str, tuple[str, str]]:
-    domain = yaml.safe_load((PROJECT_ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
+    responses: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted((PROJECT_ROOT / "bot" / "domain").glob("*.yml")):
+        responses.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {})
     found: dict[str, tuple[str, str]] = {}
-    for name, variants in domain["responses"].items():
+    for name, variants in responses.items():
         for variant in variants:
             conditions = variant.get("condition") or []
             language = next((c["value"] for c in conditions if c["name"] == "language"), None)

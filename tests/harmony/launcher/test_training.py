@@ -9,7 +9,7 @@ from harmony.settings import PROJECT_ROOT
 
 def _copy_project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
-    for name in ("config.yml", "bot/domain.yml", "bot/data", "bot/components"):
+    for name in ("config.yml", "bot/domain", "bot/data", "bot/components"):
         source = PROJECT_ROOT / name
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -27,7 +27,7 @@ def test_inputs_cover_data_domain_config_and_components(tmp_path: Path) -> None:
     names = {str(p.relative_to(root)) for p in training_files(root)}
     assert {
         "config.yml",
-        "bot/domain.yml",
+        "bot/domain/core.yml",
         "bot/data/nlu.yml",
         "bot/data/rules.yml",
         "bot/components/language_detector.py",

@@ -1,0 +1,78 @@
+"""`action_answer_faq` and `action_clarify_question`: FAQ answers and the fallback."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, List
+
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.clarification import candidates, is_second_failure_in_a_row, suggestions
+from harmony.kb.faq import load_faq
+from harmony.settings import PROJECT_ROOT
+
+INTENT_TITLES = PROJECT_ROOT / "kb" / "intent_titles.yml"
+# Until agents and order look-ups are in the chat, these requests get the contact answer.
+TOPIC_OF_INTENT = {
+    intent: "contact" for intent in ("human_handoff", "track_order", "cancel_order", "modify_order", "return_order")
+}
+
+
+@lru_cache(maxsize=1)
+def _faq_titles() -> dict[str, dict[str, str]]:
+    return {topic: entry.titles for topic, entry in load_faq().items()}
+
+
+@lru_cache(maxsize=1)
+def _intent_titles() -> dict[str, dict[str, str]]:
+    titles: dict[str, dict[str, str]] = yaml.safe_load(INTENT_TITLES.read_text(encoding="utf-8"))
+    return titles
+
+
+def _language(tracker: Tracker) -> str:
+    language = tracker.get_slot("language")
+    return language if language in ("fr", "en", "ro") else "en"
+
+
+class ActionAnswerFaq(Action):
+    """Answers the FAQ topic chosen by the response selector, or by a "did you mean" button."""
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        topic = TOPIC_OF_INTENT.get(str(intent)) or next(tracker.get_latest_entity_values("faq_topic"), None)
+        if topic is None:
+            selected = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
+            key = str((selected.get("response") or {}).get("intent_response_key") or "")
+            topic = key.split("/", 1)[1] if key.startswith("faq/") else None
+        if topic not in _faq_titles():
+            dispatcher.utter_message(response="utter_default")
+            return []
+        dispatcher.utter_message(response=f"utter_faq/{topic}")
+        return [SlotSet("faq_topic", topic)]
+
+
+class ActionClarifyQuestion(Action):
+    """Below the confidence threshold: "did you mean ...?"; the second time in a row: a person."""
+
+    def name(self) -> str:
+        return "action_clarify_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        if is_second_failure_in_a_row(tracker.events):
+            dispatcher.utter_message(response="utter_offer_agent")
+            return []
+        buttons = suggestions(candidates(tracker.latest_message), _language(tracker), _faq_titles(), _intent_titles())
+        if not buttons:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        dispatcher.utter_message(
+            response="utter_did_you_mean",
+            buttons=[{"title": b.title, "payload": b.payload} for b in buttons],
+        )
+        return []

@@ -1,0 +1,5 @@
+import sys
+
+from harmony.nlu_eval.main import main
+
+sys.exit(main())

@@ -1,0 +1,39 @@
+"""Labels predicted by a trained model, in the label set of `intents.yml`."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+INTERNAL_INTENTS = {"nlu_fallback", "message_empty", "message_too_long", "message_unreadable"}
+RETRIEVAL_INTENT = "faq"
+
+
+def label_of(parse: dict[str, Any]) -> str:
+    """`faq/<topic>` for FAQ questions, the intent otherwise; below the fallback threshold: out_of_scope."""
+    intent = (parse.get("intent") or {}).get("name")
+    if not intent or intent in INTERNAL_INTENTS:
+        return "out_of_scope"
+    if intent == RETRIEVAL_INTENT:
+        selected = (parse.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+        key = (selected.get("response") or {}).get("intent_response_key")
+        return str(key) if key else "out_of_scope"
+    return str(intent)
+
+
+class Predictor:
+    """Loads a model once and labels texts with it (the full NLU pipeline, fallback included)."""
+
+    def __init__(self, model: Path) -> None:
+        from rasa.core.agent import Agent
+
+        self._agent = Agent.load(str(model))
+        self._loop = asyncio.new_event_loop()
+
+    def label(self, text: str) -> str:
+        parse = self._loop.run_until_complete(self._agent.parse_message(text))
+        return label_of(parse)
+
+    def close(self) -> None:
+        self._loop.close()

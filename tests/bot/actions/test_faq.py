@@ -1,0 +1,79 @@
+"""action_answer_faq and action_clarify_question with real rasa_sdk trackers and the real kb."""
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.faq import ActionAnswerFaq, ActionClarifyQuestion
+
+
+def _tracker(latest: dict[str, Any], events: list[dict[str, Any]] | None = None, language: str = "fr") -> Tracker:
+    return Tracker("t", {"language": language, "shop": "fr"}, latest, events or [], False, None, {}, "action_listen")
+
+
+def _run(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, events
+
+
+SELECTED = {"faq": {"response": {"intent_response_key": "faq/shipping_cost"}, "ranking": []}}
+
+
+def test_the_selected_topic_is_answered_by_its_response() -> None:
+    latest = {"intent": {"name": "faq"}, "entities": [], "response_selector": SELECTED}
+    messages, events = _run(ActionAnswerFaq(), _tracker(latest))
+    assert [m["response"] for m in messages] == ["utter_faq/shipping_cost"]
+    assert events == [{"event": "slot", "timestamp": None, "name": "faq_topic", "value": "shipping_cost"}]
+
+
+def test_a_button_topic_wins() -> None:
+    latest = {
+        "intent": {"name": "faq"},
+        "entities": [{"entity": "faq_topic", "value": "invoice"}],
+        "response_selector": SELECTED,
+    }
+    messages, _ = _run(ActionAnswerFaq(), _tracker(latest))
+    assert messages[0]["response"] == "utter_faq/invoice"
+
+
+def test_an_unknown_topic_gets_the_default_answer() -> None:
+    latest = {"intent": {"name": "faq"}, "entities": [{"entity": "faq_topic", "value": "../../etc/passwd"}]}
+    messages, events = _run(ActionAnswerFaq(), _tracker(latest))
+    assert messages[0]["response"] == "utter_default" and events == []
+
+
+def test_a_request_for_a_person_gets_the_contact_answer() -> None:
+    messages, _ = _run(ActionAnswerFaq(), _tracker({"intent": {"name": "human_handoff"}, "entities": []}))
+    assert messages[0]["response"] == "utter_faq/contact"
+
+
+FALLBACK = {
+    "intent": {"name": "nlu_fallback"},
+    "entities": [],
+    "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "faq", "confidence": 0.4}],
+    "response_selector": {
+        "faq": {
+            "ranking": [
+                {"intent_response_key": "faq/refund_time", "confidence": 0.5},
+                {"intent_response_key": "faq/return_costs", "confidence": 0.3},
+            ]
+        }
+    },
+}
+
+
+def test_first_failure_asks_did_you_mean_with_titled_buttons() -> None:
+    messages, _ = _run(ActionClarifyQuestion(), _tracker(FALLBACK, language="ro"))
+    assert messages[0]["response"] == "utter_did_you_mean"
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert len(titles) == 2 and all(titles)
+    assert messages[0]["buttons"][0]["payload"] == '/faq{"faq_topic": "refund_time"}'
+
+
+def test_second_failure_in_a_row_offers_a_person() -> None:
+    failed = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}
+    messages, _ = _run(ActionClarifyQuestion(), _tracker(FALLBACK, events=[failed, {"event": "bot"}, failed]))
+    assert messages[0]["response"] == "utter_offer_agent"

@@ -1,0 +1,58 @@
+"""FAQ over the REST channel: the right topic, in the customer's language, for the page's shop."""
+
+import pytest
+
+from harmony.kb.faq import load_faq
+from harmony.settings import Settings
+from tests.e2e.test_rest_conversations import Conversation
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize(
+    ("shop", "question", "topic", "language"),
+    [
+        ("fr", "c'est quoi les frais de livraison ?", "shipping_cost", "fr"),
+        ("intl", "how long does delivery take?", "delivery_time", "en"),
+        ("ro", "cât e taxa de livrare?", "shipping_cost", "ro"),
+        ("ro", "how much is shipping?", "shipping_cost", "en"),
+        ("fr", "combien de temps pour retourner un article ?", "return_policy", "fr"),
+    ],
+)
+def test_faq_answer_for_the_shop_in_the_customers_language(
+    stack: Settings, shop: str, question: str, topic: str, language: str
+) -> None:
+    chat = Conversation(stack, {"shop": shop})
+    chat.say(question)
+    assert [m["text"] for m in chat.last] == [load_faq()[topic].answer(shop, language)]
+
+
+def test_same_question_different_shops_different_facts(stack: Settings) -> None:
+    answers = set()
+    for shop in ("fr", "ro", "intl"):
+        chat = Conversation(stack, {"shop": shop})
+        chat.say("how much is shipping?")
+        answers.add(chat.last[0]["text"])
+    assert len(answers) == 3
+
+
+def test_a_did_you_mean_button_answers_its_topic(stack: Settings) -> None:
+    chat = Conversation(stack, {"shop": "ro", "language": "ro"})
+    chat.say('/faq{"faq_topic": "invoice"}')
+    assert chat.last[0]["text"] == load_faq()["invoice"].answer("ro", "ro")
+
+
+def test_two_failures_in_a_row_offer_a_person(stack: Settings) -> None:
+    chat = Conversation(stack, {"shop": "fr"})
+    assert chat.reply("Bonjour")[0] == "utter_greet"
+    first = chat.say("zxq vbnm plok")
+    assert first[0][0] in ("utter_did_you_mean", "utter_default")
+    assert first[0][1] == "fr"
+    second = chat.say("qwp zzrt ukk")
+    assert second == [("utter_offer_agent", "fr")]
+    assert chat.last[0]["buttons"] == [{"title": "Parler à un conseiller", "payload": "/human_handoff"}]
+
+
+def test_out_of_scope_says_what_the_bot_can_do(stack: Settings) -> None:
+    chat = Conversation(stack, {"shop": "fr"})
+    assert chat.reply("quel temps fera-t-il demain à Lyon ?") == ("utter_out_of_scope", "fr")
