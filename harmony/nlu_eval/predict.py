@@ -26,8 +26,13 @@ class Predictor:
     """Loads a model once and labels texts with it (the full NLU pipeline, fallback included)."""
 
     def __init__(self, model: Path) -> None:
-        from rasa.core.agent import Agent
+        import logging
 
+        from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
+
+        configure_structlog(logging.WARNING)  # Rasa logs every parsed text at debug level
+        logging.getLogger("rasa").setLevel(logging.WARNING)
         self._agent = Agent.load(str(model))
         self._loop = asyncio.new_event_loop()
 
