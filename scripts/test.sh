@@ -6,7 +6,7 @@ bash scripts/setup.sh
 APP=.venv/app/bin/python
 RASA=.venv/rasa/bin/python
 # Tests that import Rasa itself run in the Rasa environment; all others in the app one.
-RASA_ENV_TESTS=(tests/bot/components tests/bot/channels)
+RASA_ENV_TESTS=(tests/bot/components tests/bot/channels tests/harmony/nlu_eval)
 
 echo "== lint (ruff, mypy)"
 $APP -m ruff check .
