@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config.yml")
     parser.add_argument("--heldout", action="store_true", help="train on 80 %% and evaluate the other 20 %%")
     parser.add_argument("--eval", type=Path, nargs="*", default=[], help="CSV files to evaluate")
+    parser.add_argument("--keep-model", type=Path, help="also save the trained model there")
     args = parser.parse_args(argv)
     rows = training_utterances(PROJECT_ROOT / "bot" / "data")
     train, test = split(rows) if args.heldout else (rows, [])
@@ -93,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         nlu = Path(tmp) / "train.yml"
         write_nlu(nlu, [r for r in train if not r.label.startswith("message_")])
         model = train_nlu(args.config, nlu, Path(tmp))
+        if args.keep_model:
+            args.keep_model.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(model, args.keep_model)
         sets: list[tuple[str, list[Utterance]]] = []
         if test:
             write_csv(REPORTS / f"heldout-{tag}.csv", test)

@@ -36,9 +36,12 @@ class Predictor:
         self._agent = Agent.load(str(model))
         self._loop = asyncio.new_event_loop()
 
+    def parse(self, text: str) -> dict[str, Any]:
+        parse: dict[str, Any] = self._loop.run_until_complete(self._agent.parse_message(text))
+        return parse
+
     def label(self, text: str) -> str:
-        parse = self._loop.run_until_complete(self._agent.parse_message(text))
-        return label_of(parse)
+        return label_of(self.parse(text))
 
     def close(self) -> None:
         self._loop.close()

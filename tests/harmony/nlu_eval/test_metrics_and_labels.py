@@ -11,7 +11,10 @@ from harmony.nlu_eval.predict import label_of
 
 
 def test_faq_predictions_are_labelled_with_their_topic() -> None:
-    parse = {"intent": {"name": "faq"}, "response_selector": {"faq": {"response": {"intent_response_key": "faq/invoice"}}}}
+    parse = {
+        "intent": {"name": "faq"},
+        "response_selector": {"faq": {"response": {"intent_response_key": "faq/invoice"}}},
+    }
     assert label_of(parse) == "faq/invoice"
 
 
@@ -51,9 +54,32 @@ def test_csv_reading_and_clear_errors(tmp_path: Path) -> None:
 
 
 def test_split_is_stratified_and_reproducible() -> None:
-    rows = [Utterance(lang, label, f"{label} {lang} {i}") for label in ("a", "b") for lang in ("fr", "ro") for i in range(10)]
+    rows = [
+        Utterance(lang, label, f"{label} {lang} {i}")
+        for label in ("a", "b")
+        for lang in ("fr", "ro")
+        for i in range(10)
+    ]
     train, test = split(rows)
     assert len(test) == 8 and len(train) == 32
     assert {(r.label, r.lang) for r in test} == {("a", "fr"), ("a", "ro"), ("b", "fr"), ("b", "ro")}
     assert split(rows) == (train, test)
     assert not set(train) & set(test)
+
+
+def _parse(intent: str, confidence: float, second: float, topic_confidence: float) -> dict:
+    return {
+        "intent_ranking": [{"name": intent, "confidence": confidence}, {"name": "greet", "confidence": second}],
+        "response_selector": {"faq": {"response": {"intent_response_key": "faq/jobs", "confidence": topic_confidence}}},
+    }
+
+
+def test_relabel_applies_the_pipeline_thresholds() -> None:
+    from harmony.nlu_eval.threshold_sweep import relabel
+
+    assert relabel(_parse("faq", 0.9, 0.05, 0.5), 0.5, 0.1, 0.3) == "faq/jobs"
+    assert relabel(_parse("faq", 0.9, 0.05, 0.2), 0.5, 0.1, 0.3) == "out_of_scope"
+    assert relabel(_parse("faq", 0.9, 0.05, 0.2), 0.5, 0.1, 0.1) == "faq/jobs"
+    assert relabel(_parse("faq", 0.4, 0.05, 0.9), 0.5, 0.1, 0.3) == "out_of_scope"
+    assert relabel(_parse("track_order", 0.55, 0.5, 0.9), 0.5, 0.1, 0.3) == "out_of_scope"  # ambiguous
+    assert relabel(_parse("track_order", 0.8, 0.1, 0.0), 0.5, 0.1, 0.3) == "track_order"

@@ -1,0 +1,20 @@
+"""The pipeline variants of the NLU comparison differ from config.yml only where they say."""
+
+from typing import Any
+
+import yaml
+
+from harmony.settings import PROJECT_ROOT
+
+
+def _load(path: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / path).read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_fr_vectors_variant_is_config_yml_plus_french_vectors() -> None:
+    chosen, variant = _load("config.yml"), _load("bot/config_variants/fr_vectors.yml")
+    added = [c for c in variant["pipeline"] if c not in chosen["pipeline"]]
+    assert added == [{"name": "bot.components.french_vectors.FrenchWordVectors"}]
+    assert [c for c in variant["pipeline"] if c not in added] == chosen["pipeline"]
+    assert variant["policies"] == chosen["policies"]
