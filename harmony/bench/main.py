@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import tempfile
@@ -16,6 +15,7 @@ from harmony.bench.machine import describe_machine, resident_memory_mib
 from harmony.bench.report import write_report
 from harmony.bench.stock_bot import create_stock_project, stock_server, train_stock
 from harmony.database_setup import prepare_database
+from harmony.launcher.environments import rasa_process_env
 from harmony.launcher.processes import ManagedProcess
 from harmony.launcher.stack import action_server, rasa_server
 from harmony.launcher.training import train_command
@@ -24,7 +24,7 @@ from harmony.settings import PROJECT_ROOT, load_settings
 
 REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
 WARM_UP_REQUESTS = 30
-NO_CACHE = {"RASA_MAX_CACHE_SIZE": "0", "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+NO_CACHE = {"RASA_MAX_CACHE_SIZE": "0"}
 
 
 @dataclass
@@ -74,7 +74,7 @@ def bench_ours(work: Path, levels: list[tuple[int, int]]) -> BotResult:
     subprocess.run(
         train_command(work / "models", "bench"),
         cwd=PROJECT_ROOT,
-        env={**os.environ, **NO_CACHE},
+        env=rasa_process_env(**NO_CACHE),
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -108,8 +108,7 @@ def bench_stock(work: Path, levels: list[tuple[int, int]]) -> BotResult:
     result = BotResult("stock")
     project = create_stock_project(work / "stock")
     print("Training the stock `rasa init` bot (no cache)...", flush=True)
-    os.environ.update(NO_CACHE)
-    model, result.training_seconds = train_stock(project)
+    model, result.training_seconds = train_stock(project, **NO_CACHE)
     port = _free_port()
     server = stock_server(project, model, port, work / "logs" / "stock-rasa.log")
     try:

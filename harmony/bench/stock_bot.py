@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
-from harmony.launcher.environments import RASA_ENV, rasa_python, require
+from harmony.launcher.environments import RASA_ENV, rasa_process_env, rasa_python, require
 from harmony.launcher.processes import ManagedProcess, http_ok
 
 
@@ -25,9 +24,9 @@ def create_stock_project(target: Path) -> Path:
     return target
 
 
-def train_stock(project: Path) -> tuple[Path, float]:
+def train_stock(project: Path, **env_extra: str) -> tuple[Path, float]:
     """Train it as `rasa init` does; returns (model, seconds)."""
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = rasa_process_env(**env_extra)
     started = time.perf_counter()
     subprocess.run(
         [
@@ -50,7 +49,7 @@ def train_stock(project: Path) -> tuple[Path, float]:
 
 
 def stock_server(project: Path, model: Path, port: int, log_path: Path) -> ManagedProcess:
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = rasa_process_env()
     argv = [
         str(require(rasa_python())),
         "-m",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator, Mapping
 from urllib.parse import urlencode
 
-from harmony.launcher.environments import app_python, rasa_python, require
+from harmony.launcher.environments import QUIET_RASA, app_python, rasa_python, require
 from harmony.launcher.processes import ManagedProcess, http_ok
 from harmony.settings import PROJECT_ROOT, Settings
 
@@ -22,7 +22,7 @@ ACTION_START_TIMEOUT = 60.0
 
 def service_env(settings: Settings, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment of both services: ours plus the values `endpoints.yml` reads."""
-    env = dict(os.environ if base is None else base)
+    env = {**(os.environ if base is None else base), **QUIET_RASA}
     env.update(
         PYTHONPATH=str(PROJECT_ROOT),
         HARMONY_DATABASE_URL=settings.database_url,
@@ -31,8 +31,6 @@ def service_env(settings: Settings, base: Mapping[str, str] | None = None) -> di
         HARMONY_ACTION_PORT=str(settings.action_port),
         HARMONY_VAR_DIR=str(settings.var_dir),
         SANIC_HOST="127.0.0.1",
-        RASA_TELEMETRY_ENABLED="false",
-        TF_CPP_MIN_LOG_LEVEL="2",
     )
     return env
 

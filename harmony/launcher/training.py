@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 from pathlib import Path
 
-from harmony.launcher.environments import rasa_python, require
+from harmony.launcher.environments import rasa_process_env, rasa_python, require
 from harmony.settings import PROJECT_ROOT
 
 TRAINING_INPUTS = ("config.yml", "bot/domain", "bot/data", "bot/components")  # kb/faq -> bot/domain/faq.yml
@@ -68,8 +67,7 @@ def ensure_model(models_dir: Path, force: bool = False) -> tuple[Path, bool]:
         return target, False
     models_dir.mkdir(parents=True, exist_ok=True)
     name = target.name.removesuffix(".tar.gz")
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
-    subprocess.run(train_command(models_dir, name), cwd=PROJECT_ROOT, env=env, check=True)
+    subprocess.run(train_command(models_dir, name), cwd=PROJECT_ROOT, env=rasa_process_env(), check=True)
     if not target.exists():
         raise RuntimeError(f"training finished but {target} was not written")
     return target, True

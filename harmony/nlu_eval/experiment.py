@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from harmony.launcher.environments import rasa_process_env
 from harmony.nlu_eval.dataset import Utterance, read_csv, training_utterances, write_csv
 from harmony.nlu_eval.main import REPORTS, evaluate, print_summary
 from harmony.settings import PROJECT_ROOT
@@ -55,7 +55,7 @@ def write_nlu(path: Path, rows: list[Utterance]) -> None:
 
 
 def train_nlu(config: Path, nlu: Path, out: Path) -> Path:
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
+    env = rasa_process_env()
     subprocess.run(
         [
             sys.executable,

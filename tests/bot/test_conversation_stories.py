@@ -1,10 +1,9 @@
 """Rasa conversation tests (tests/stories) on the trained model: NLU and dialogue together."""
 
-import os
 import subprocess
 from pathlib import Path
 
-from harmony.launcher.environments import rasa_python, require
+from harmony.launcher.environments import rasa_process_env, rasa_python, require
 from harmony.launcher.training import model_path
 from harmony.settings import PROJECT_ROOT, load_settings
 
@@ -28,7 +27,7 @@ def test_conversation_stories_pass(tmp_path: Path) -> None:
             "--fail-on-prediction-errors",
         ],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        env=rasa_process_env(),
         capture_output=True,
         text=True,
         timeout=900,

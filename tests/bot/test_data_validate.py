@@ -1,9 +1,8 @@
 """`rasa data validate` on the project: domain, training data and config agree."""
 
-import os
 import subprocess
 
-from harmony.launcher.environments import rasa_python, require
+from harmony.launcher.environments import rasa_process_env, rasa_python, require
 from harmony.settings import PROJECT_ROOT
 
 
@@ -23,7 +22,7 @@ def test_rasa_data_validate_passes() -> None:
             "config.yml",
         ],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        env=rasa_process_env(),
         capture_output=True,
         text=True,
         timeout=600,
