@@ -1,36 +1,25 @@
 """Rasa conversation tests (tests/stories) on the trained model: NLU and dialogue together."""
 
-import subprocess
 from pathlib import Path
 
-from harmony.launcher.environments import rasa_process_env, rasa_python, require
 from harmony.launcher.training import model_path
-from harmony.settings import PROJECT_ROOT, load_settings
+from harmony.settings import load_settings
+from tests.bot.rasa_command import run_rasa
 
 
 def test_conversation_stories_pass(tmp_path: Path) -> None:
     model = model_path(load_settings().models_dir)
     assert model.exists(), "train first (make test does)"
-    result = subprocess.run(
-        [
-            str(require(rasa_python())),
-            "-m",
-            "rasa",
-            "test",
-            "core",
-            "--stories",
-            "tests/stories",
-            "--model",
-            str(model),
-            "--out",
-            str(tmp_path),
-            "--fail-on-prediction-errors",
-        ],
-        cwd=PROJECT_ROOT,
-        env=rasa_process_env(),
-        capture_output=True,
-        text=True,
-        timeout=900,
+    result = run_rasa(
+        "test",
+        "core",
+        "--stories",
+        "tests/stories",
+        "--model",
+        str(model),
+        "--out",
+        str(tmp_path),
+        "--fail-on-prediction-errors",
     )
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text(encoding="utf-8") if failed.exists() else ""
