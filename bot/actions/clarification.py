@@ -13,7 +13,7 @@ MIN_CANDIDATE_CONFIDENCE = 0.05
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A button: `topic` for a FAQ answer, else `intent`."""
+    """A "did you mean" button: its title in the conversation's language and its payload."""
 
     title: str
     payload: str

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.clarification import candidates, is_second_failure_in_a_row, suggestions
 from harmony.kb.faq import load_faq
-from harmony.settings import PROJECT_ROOT
+from harmony.settings import LANGUAGES, PROJECT_ROOT
 
 INTENT_TITLES = PROJECT_ROOT / "kb" / "intent_titles.yml"
 # Until agents and order look-ups are in the chat, these requests get the contact answer.
@@ -34,7 +34,7 @@ def _intent_titles() -> dict[str, dict[str, str]]:
 
 def _language(tracker: Tracker) -> str:
     language = tracker.get_slot("language")
-    return language if language in ("fr", "en", "ro") else "en"
+    return language if language in LANGUAGES else "en"
 
 
 class ActionAnswerFaq(Action):

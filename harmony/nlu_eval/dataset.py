@@ -60,7 +60,7 @@ def _examples(block: str) -> list[str]:
     return [line.strip()[2:].strip() for line in block.splitlines() if line.strip().startswith("- ")]
 
 
-def training_utterances(data_dir: Path, guess_language: object = None) -> list[Utterance]:
+def training_utterances(data_dir: Path) -> list[Utterance]:
     """The team's NLU examples with their language (from the file name, else guessed)."""
     from bot.components.language_detection import LanguageGuesser
 

@@ -8,7 +8,6 @@ split, trains on all the data and evaluates the files (pipeline comparisons).
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ import yaml
 
 from harmony.launcher.environments import rasa_process_env
 from harmony.nlu_eval.dataset import Utterance, read_csv, training_utterances, write_csv
-from harmony.nlu_eval.main import REPORTS, evaluate, print_summary
+from harmony.nlu_eval.main import REPORTS, evaluate, print_summary, write_report
 from harmony.settings import PROJECT_ROOT
 
 TEST_SHARE = 0.2
@@ -106,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, data in sets:
             result, _ = evaluate(data, model)
             result["config"] = str(args.config.name)
-            (REPORTS / f"eval-{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+            write_report(name, result)
             print_summary(name, result)
     return 0
 

@@ -37,6 +37,14 @@ def evaluate(rows: list[Utterance], model: Path) -> tuple[dict[str, Any], list[s
     return result, predicted
 
 
+def write_report(name: str, result: dict[str, Any]) -> Path:
+    """`reports/eval-<name>.json` (not committed: it lists the misclassified texts)."""
+    REPORTS.mkdir(exist_ok=True)
+    out = REPORTS / f"eval-{name}.json"
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    return out
+
+
 def print_summary(name: str, result: dict[str, Any]) -> None:
     print(f"\n{name}")
     print(f"{'':10}{'accuracy':>10}{'macro-F1':>10}{'n':>7}")
@@ -72,9 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         for r, p in zip(rows, predicted, strict=True)
         if r.label != p
     ]
-    REPORTS.mkdir(exist_ok=True)
-    out = REPORTS / f"eval-{name}.json"
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    out = write_report(name, result)
     print_summary(name, result)
     print(f"\nreport: {out.relative_to(PROJECT_ROOT)}")
     return 0
