@@ -15,10 +15,8 @@ from harmony.kb.faq import load_faq
 from harmony.settings import LANGUAGES, PROJECT_ROOT
 
 INTENT_TITLES = PROJECT_ROOT / "kb" / "intent_titles.yml"
-# Until agents and order look-ups are in the chat, these requests get the contact answer.
-TOPIC_OF_INTENT = {
-    intent: "contact" for intent in ("human_handoff", "track_order", "cancel_order", "modify_order", "return_order")
-}
+# Until agents can take over in the chat, asking for a person gets the contact answer.
+TOPIC_OF_INTENT = {"human_handoff": "contact"}
 
 
 @lru_cache(maxsize=1)

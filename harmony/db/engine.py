@@ -10,14 +10,23 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from harmony.db.models import Base
 
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
+
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; creates the folder of a SQLite file and turns foreign keys on."""
+    """An engine for `url`; creates the folder of a SQLite file and turns foreign keys on.
+
+    PostgreSQL connections give up after `POSTGRES_CONNECT_TIMEOUT_SECONDS` when the server is down,
+    unless the URL sets its own `?connect_timeout=`.
+    """
     parsed = make_url(url)
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite and parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=not is_sqlite)
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_SECONDS  # a database that is down fails fast
+    engine = create_engine(url, pool_pre_ping=not is_sqlite, connect_args=connect_args)
     if is_sqlite:
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine

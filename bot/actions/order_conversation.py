@@ -1,0 +1,203 @@
+"""One turn of an order conversation: verify, then answer the question about that order.
+
+The actions in `bot/actions/orders.py` are thin: they build an `OrderTurn` from the
+tracker, call one of its methods and return its events. Policy decisions come from the
+pure functions of `harmony.orders`; texts from `kb/orders/messages.yml`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from harmony.kb.faq import FaqEntry, load_faq
+from harmony.orders.cancellation import decide_cancellation
+from harmony.orders.facts import OrderFacts
+from harmony.orders.messages import message
+from harmony.orders.policy_data import load_policies
+from harmony.orders.references import mask_email
+from harmony.orders.replies import (
+    Reply,
+    ReplyContext,
+    agent_button,
+    cancellation_done,
+    cancellation_question,
+    cancellation_refusal,
+    modification_reply,
+    order_menu,
+    returns_reply,
+    tracking_reply,
+)
+from harmony.orders.repository import cancel_verified_order, find_verified_order
+from harmony.orders.returns import decide_returns
+from harmony.orders.store import OrderStore, OrderStoreUnavailable, store_for
+from harmony.orders.tracking import estimate
+from harmony.orders.verification import MAX_FAILED_ATTEMPTS, NextStep, VerificationState
+from harmony.settings import LANGUAGES, load_settings
+
+ORDER_REQUESTS = ("track_order", "cancel_order", "return_order", "modify_order")
+
+
+@lru_cache(maxsize=1)
+def _faq() -> dict[str, FaqEntry]:
+    return load_faq()
+
+
+def _state_of(tracker: Tracker) -> VerificationState:
+    return VerificationState(
+        number=tracker.get_slot("order_number"),
+        email=tracker.get_slot("order_email"),
+        verified_order=tracker.get_slot("verified_order"),
+        verified_email=tracker.get_slot("verified_email"),
+        failures=int(tracker.get_slot("verification_failures") or 0),
+    )
+
+
+def _slots_of(state: VerificationState) -> list[EventType]:
+    return [
+        SlotSet("order_number", state.number),
+        SlotSet("order_email", state.email),
+        SlotSet("verified_order", state.verified_order),
+        SlotSet("verified_email", state.verified_email),
+        SlotSet("verification_failures", float(state.failures)),
+    ]
+
+
+def cancellation_awaits_answer(tracker: Tracker) -> str | None:
+    """The order whose cancellation the bot asked about in its very last turn, if any."""
+    pending = tracker.get_slot("cancellation_pending")
+    if not pending:
+        return None
+    user_turns_since = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            user_turns_since += 1
+        elif event.get("event") == "slot" and event.get("name") == "cancellation_pending":
+            return str(pending) if event.get("value") == pending and user_turns_since <= 1 else None
+    return None
+
+
+class OrderTurn:
+    """The bot's answer to one customer message about an order."""
+
+    def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker, store: OrderStore | None = None) -> None:
+        self.dispatcher = dispatcher
+        self.tracker = tracker
+        language = tracker.get_slot("language")
+        self.language = language if language in LANGUAGES else "en"
+        self.store = store or store_for(load_settings().database_url)
+        self.now = datetime.now(timezone.utc)
+        self.events: list[EventType] = []
+
+    # --- entry points -------------------------------------------------------------
+
+    def handle_request(self, request: str | None) -> list[EventType]:
+        """A question about an order (or order details): verify first, then answer `request`."""
+        before = _state_of(self.tracker)
+        asked_for_number = bool(self.tracker.get_slot("order_request")) and before.target() is None
+        state = before.with_details_from(self.tracker.latest_message.get("text") or "", asked_for_number)
+        self.events.append(SlotSet("order_request", request))
+        if request == "cancel_order" and state.number in (None, state.verified_order):
+            pending = cancellation_awaits_answer(self.tracker)
+            if pending and pending == state.verified_order:  # "yes, cancel it" typed as a request
+                return self.confirm_cancellation(pending)
+        try:
+            self._verify_then_answer(state, request)
+        except OrderStoreUnavailable:
+            self.events = [SlotSet("order_request", request)]
+            self._say(Reply(message("store_unavailable", self.language), (agent_button(self.language),)))
+        return self.events
+
+    def confirm_cancellation(self, number: str) -> list[EventType]:
+        """The customer said yes: cancel now if the rule still allows it (one transaction)."""
+        email = self.tracker.get_slot("verified_email")
+        self.events.append(SlotSet("cancellation_pending", None))
+        try:
+            with self.store.transaction() as session:
+                result = cancel_verified_order(
+                    session, number, str(email), load_policies(), self.now, self.tracker.sender_id
+                )
+        except OrderStoreUnavailable:
+            self._say(Reply(message("store_unavailable", self.language), (agent_button(self.language),)))
+            return self.events
+        if result is None:  # the verified order vanished: ask again rather than guess
+            self._say(Reply(message("ask_number_and_email", self.language)))
+            return self.events
+        order, decision = result
+        context = self._context(order)
+        self._say(cancellation_done(context, decision) if decision.allowed else cancellation_refusal(context, decision))
+        return self.events
+
+    def keep_order(self, number: str) -> list[EventType]:
+        self.events.append(SlotSet("cancellation_pending", None))
+        self.dispatcher.utter_message(text=message("cancel_kept", self.language, number=number))
+        return self.events
+
+    # --- verification -------------------------------------------------------------
+
+    def _verify_then_answer(self, state: VerificationState, request: str | None) -> None:
+        step = state.next_step()
+        if step is NextStep.LOCKED:
+            self._say(Reply(message("verification_locked", self.language), (agent_button(self.language),)))
+            return
+        if step in (NextStep.ASK_NUMBER_AND_EMAIL, NextStep.ASK_NUMBER, NextStep.ASK_EMAIL):
+            self.events.extend(_slots_of(state))
+            self._say(Reply(message(step.value, self.language, number=state.target() or "")))
+            return
+        number = str(state.target())
+        email = str(state.email if step is NextStep.LOOK_UP else state.verified_email)
+        with self.store.transaction() as session:
+            order = find_verified_order(session, number, email)
+        if order is None and step is NextStep.LOOK_UP_VERIFIED:
+            self.events.extend(_slots_of(state.needs_own_email()))
+            self._say(Reply(message("other_order_needs_email", self.language, number=number)))
+            return
+        if order is None:
+            failed = state.failed()
+            self.events.extend(_slots_of(failed))
+            if failed.locked:
+                self._say(Reply(message("verification_locked", self.language), (agent_button(self.language),)))
+            else:
+                attempt, limit = str(failed.failures), str(MAX_FAILED_ATTEMPTS)
+                self._say(Reply(message("no_match", self.language, attempt=attempt, limit=limit)))
+            return
+        newly_verified = (order.number, order.customer_email) != (state.verified_order, state.verified_email)
+        self.events.extend(_slots_of(state.verified(order.number, order.customer_email)))
+        self.events.append(SlotSet("shop", order.market))  # the order's market wins over the page's
+        if newly_verified:
+            self._say(Reply(message("verified", self.language, number=order.number, email=mask_email(email))))
+        self._answer(order, request)
+
+    # --- answers ------------------------------------------------------------------
+
+    def _context(self, order: OrderFacts) -> ReplyContext:
+        return ReplyContext(order, load_policies()[order.market], self.now, self.language)
+
+    def _answer(self, order: OrderFacts, request: str | None) -> None:
+        context = self._context(order)
+        self.events.append(SlotSet("order_request", None))
+        if request == "track_order":
+            self._say(tracking_reply(context, estimate(order, context.policy)))
+        elif request == "cancel_order":
+            decision = decide_cancellation(order, context.policy, self.now)
+            if decision.allowed:
+                self._say(cancellation_question(context, decision))
+                self.events.append(SlotSet("cancellation_pending", order.number))
+            else:
+                self._say(cancellation_refusal(context, decision))
+        elif request == "return_order":
+            self._say(returns_reply(context, decide_returns(order, context.policy, self.now)))
+        elif request == "modify_order":
+            contact = _faq().get("contact")
+            self._say(modification_reply(context, contact.answer(order.market, self.language) if contact else ""))
+        else:
+            self._say(Reply(message("what_about_order", self.language, number=order.number), order_menu(self.language)))
+
+    def _say(self, reply: Reply) -> None:
+        buttons: list[dict[str, Any]] = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+        self.dispatcher.utter_message(text=reply.text, buttons=buttons)

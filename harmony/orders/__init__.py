@@ -1,0 +1,1 @@
+"""Orders: who may see them, the markets' policies (pure functions), the database, the replies."""

@@ -1,0 +1,101 @@
+"""The orders in the app database: verified look-ups and the audited cancellation.
+
+Every function receives a `Session`; the caller owns the transaction. Nothing here knows
+about Rasa or about the wording of replies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from harmony.db.models import AuditRecord, Customer, Order
+from harmony.orders.cancellation import CancellationDecision, decide_cancellation
+from harmony.orders.facts import ItemFacts, OrderFacts
+from harmony.orders.policy_data import MarketPolicy
+
+ASSISTANT_ACTOR = "assistant"
+
+
+def to_facts(order: Order) -> OrderFacts:
+    return OrderFacts(
+        number=order.number,
+        customer_email=order.customer.email,
+        customer_name=order.customer.name,
+        market=order.market,
+        status=order.status,
+        shipping=order.shipping,
+        carrier=order.carrier,
+        tracking=order.tracking,
+        currency=order.currency,
+        placed_at=order.placed_at,
+        shipped_at=order.shipped_at,
+        delivered_at=order.delivered_at,
+        cancelled_at=order.cancelled_at,
+        items=tuple(
+            ItemFacts(
+                sku=item.sku,
+                name=item.name,
+                category=item.category,
+                quantity=item.quantity,
+                unit_price=item.unit_price,
+                made_to_order=item.made_to_order,
+                personalised=item.personalised,
+                hygiene_sealed=item.hygiene_sealed,
+            )
+            for item in order.items
+        ),
+    )
+
+
+def _verified(number: str, email: str) -> Select[tuple[Order]]:
+    """Number and e-mail matched in one query: a wrong one of either finds nothing."""
+    return (
+        select(Order)
+        .join(Order.customer)
+        .where(Order.number == number.upper(), func.lower(Customer.email) == email.strip().lower())
+        .options(selectinload(Order.items), selectinload(Order.customer))
+    )
+
+
+def find_verified_order(session: Session, number: str, email: str) -> OrderFacts | None:
+    order = session.scalars(_verified(number, email)).one_or_none()
+    return to_facts(order) if order else None
+
+
+def cancel_verified_order(
+    session: Session,
+    number: str,
+    email: str,
+    policies: Mapping[str, MarketPolicy],
+    now: datetime,
+    conversation_id: str,
+) -> tuple[OrderFacts, CancellationDecision] | None:
+    """Cancel if the market's rule still allows it at `now`, with its audit record.
+
+    The row is locked (PostgreSQL) and the rule re-checked inside the transaction, so a
+    confirmation sent twice, or after the window closed, never cancels twice or late.
+    """
+    order = session.scalars(_verified(number, email).with_for_update(of=Order)).one_or_none()
+    if order is None:
+        return None
+    decision = decide_cancellation(to_facts(order), policies[order.market], now)
+    if decision.allowed:
+        order.status = "cancelled"
+        order.cancelled_at = now
+        session.add(
+            AuditRecord(
+                at=now,
+                actor=ASSISTANT_ACTOR,
+                action="cancel_order",
+                order_id=order.id,
+                conversation_id=conversation_id,
+                outcome="cancelled",
+                detail=f"rule={decision.rule} refund={decision.refund}",
+            )
+        )
+        session.flush()
+    return to_facts(order), decision

@@ -1,0 +1,215 @@
+"""The order actions with real rasa_sdk trackers and the real database (SQLite and PostgreSQL).
+
+Each demo order of ../shared/fixtures/demo_orders.yml is checked against its `case:` line.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from harmony.database_setup import load_fixture_file
+from harmony.db.engine import make_engine, session_factory
+from harmony.db.models import AuditRecord, Order
+from harmony.settings import load_settings
+from tests.bot.actions.order_chat import OrderChat
+
+EMAILS = {
+    "HM-100101": "claire.martin@example.fr",
+    "HM-100102": "jean.dupont@example.fr",
+    "HM-100104": "sophie.bernard@example.fr",
+    "HM-100105": "jean.dupont@example.fr",
+    "HM-100106": "lucas.moreau@example.fr",
+    "HM-100107": "lucas.moreau@example.fr",
+    "HM-200201": "ana.popescu@example.ro",
+    "HM-200202": "mihai.ionescu@example.ro",
+    "HM-200203": "ana.popescu@example.ro",
+    "HM-200204": "mihai.ionescu@example.ro",
+    "HM-300301": "emily.clark@example.com",
+    "HM-300302": "emily.clark@example.com",
+    "HM-300303": "emily.clark@example.com",
+    "HM-300304": "emily.clark@example.com",
+}
+
+
+@pytest.fixture
+def demo_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    load_fixture_file(database_url, load_settings().fixture_file)
+    monkeypatch.setenv("HARMONY_DATABASE_URL", database_url)
+    yield database_url
+
+
+def _order_and_audits(url: str, number: str) -> tuple[str, int]:
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            order = session.scalars(select(Order).where(Order.number == number)).one()
+            audits = session.scalar(
+                select(func.count()).select_from(AuditRecord).where(AuditRecord.order_id == order.id)
+            )
+            return order.status, int(audits or 0)
+    finally:
+        engine.dispose()
+
+
+def verified_chat(number: str, question: str, intent: str, language: str = "en") -> tuple[OrderChat, str]:
+    """A conversation that asks `question` about `number`, then gives the right e-mail."""
+    chat = OrderChat(language=language)
+    first = chat.text(f"{question} {number}", intent)
+    assert "@" not in first  # nothing about the order before verification
+    return chat, chat.text(EMAILS[number], "inform")
+
+
+# --- verification ----------------------------------------------------------------
+
+
+def test_track_asks_number_then_email_then_gives_the_colissimo_tracking(demo_db: str) -> None:
+    chat = OrderChat(language="en")
+    assert "number" in chat.text("where is my order?", "track_order")
+    assert "e-mail" in chat.text("it's hm 100106", "inform")
+    answer = chat.text("lucas.moreau@example.fr", "inform")
+    assert "Colissimo" in answer
+    assert "6A98765432109" in answer
+    assert "l***@example.fr" in answer
+    assert "lucas.moreau" not in answer
+
+
+def test_number_and_email_in_one_message_in_any_order(demo_db: str) -> None:
+    chat = OrderChat(language="fr")
+    answer = chat.text("lucas.moreau@example.fr et la commande HM100106, elle est où ?", "track_order")
+    assert "Colissimo" in answer
+
+
+def test_wrong_email_and_wrong_number_get_the_same_answer_and_reveal_nothing(demo_db: str) -> None:
+    wrong_email = OrderChat().text("where is HM-100106? my email is someone@example.fr", "track_order")
+    wrong_number = OrderChat().text("where is HM-100199? my email is lucas.moreau@example.fr", "track_order")
+    assert wrong_email == wrong_number
+    for secret in ("Colissimo", "6A98765432109", "Fauteuil", "Lucas", "shipped"):
+        assert secret not in wrong_email
+
+
+def test_five_failures_stop_the_checks_even_for_the_right_pair(demo_db: str) -> None:
+    chat = OrderChat()
+    for attempt in range(1, 5):
+        assert f"attempt {attempt} of 5" in chat.text(f"HM-10010{attempt} nobody@example.com", "inform")
+    locked = chat.say("HM-100105 nobody@example.com", "inform")
+    assert "stop checking" in locked[0]["text"]
+    assert locked[0]["buttons"][0]["payload"] == "/human_handoff"
+    assert "stop checking" in chat.text("HM-100106 lucas.moreau@example.fr", "track_order")
+
+
+def test_follow_up_questions_use_the_verified_order(demo_db: str) -> None:
+    chat, _ = verified_chat("HM-100106", "where is", "track_order")
+    assert "lift chairs are excluded" in chat.text("and can I return it?", "return_order")
+    assert "e-mail" not in chat.text("et pour l'annuler ?", "cancel_order")
+
+
+def test_another_order_of_the_same_customer_needs_no_new_check(demo_db: str) -> None:
+    chat, _ = verified_chat("HM-100106", "where is", "track_order")
+    assert "already cancelled" in chat.text("and cancel HM-100107", "cancel_order")
+
+
+def test_another_customers_order_asks_for_its_email(demo_db: str) -> None:
+    chat, _ = verified_chat("HM-100106", "where is", "track_order")
+    reply = chat.text("where is HM-100101?", "track_order")
+    assert "e-mail address used for that order" in reply
+    assert "Déambulateur" not in reply
+    assert "being prepared" in chat.text("claire.martin@example.fr", "inform")
+
+
+def test_database_down_gets_a_polite_message_and_keeps_the_question(
+    unreachable_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARMONY_DATABASE_URL", unreachable_database_url)
+    chat = OrderChat(language="ro")
+    reply = chat.text("unde e comanda HM-200204? mihai.ionescu@example.ro", "track_order")
+    assert "nu pot accesa acum sistemul de comenzi" in reply
+    assert chat.slots["order_request"] == "track_order"
+
+
+# --- every demo order's case -------------------------------------------------------
+
+CASES = [
+    ("HM-100101", "cancel_order", "en", ["hasn't shipped yet, so it can still be cancelled", "€128.90"]),
+    ("HM-100102", "cancel_order", "fr", ["n'est pas encore expédiée : elle peut encore être annulée", "54,50"]),
+    (
+        "HM-100104",
+        "return_order",
+        "en",
+        ["Rollator léger aluminium: can be returned until", "incontinence products are excluded"],
+    ),
+    ("HM-100105", "return_order", "fr", ["le délai de retour a pris fin le"]),
+    ("HM-100106", "track_order", "fr", ["a été expédiée le", "Colissimo", "6A98765432109"]),
+    ("HM-100106", "cancel_order", "en", ["can no longer be cancelled", "until it ships", "this one shipped on"]),
+    ("HM-100106", "return_order", "en", ["lift chairs are excluded"]),
+    ("HM-100107", "cancel_order", "fr", ["déjà annulée"]),
+    (
+        "HM-200201",
+        "return_order",
+        "ro",
+        [
+            "Pantofi de alergare TrailFlex: poate fi returnat până pe",
+            "Tricou personalizat cu nume: nu poate fi returnat",
+        ],
+    ),
+    ("HM-200202", "cancel_order", "ro", ["nu a fost încă predată curierului", "98,00\xa0RON"]),
+    ("HM-200203", "return_order", "en", ["the return window ended on"]),
+    ("HM-200204", "track_order", "ro", ["expediată ieri", "Sameday", "1ONB24055511122"]),
+    ("HM-300301", "cancel_order", "en", ["can still be cancelled until", "gift card for the full amount"]),
+    ("HM-300302", "cancel_order", "en", ["the 12-hour window ended", "locked for production"]),
+    ("HM-300302", "track_order", "en", ["in production", "Production takes 5–10 days"]),
+    ("HM-300303", "return_order", "en", ["made to order, so it isn't taken back", "replaced free of charge"]),
+    ("HM-300304", "cancel_order", "fr", ["livraison express", "09445566778812"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("number", "intent", "language", "expected"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES]
+)
+def test_demo_order_cases(demo_db: str, number: str, intent: str, language: str, expected: list[str]) -> None:
+    _, answer = verified_chat(number, "about order", intent, language)
+    for text in expected:
+        assert text in answer
+    assert _order_and_audits(demo_db, number)[1] == 0  # asking never changes anything
+
+
+def test_confirmed_cancellation_cancels_once_with_one_audit_record(demo_db: str) -> None:
+    chat, question = verified_chat("HM-100101", "je veux annuler ma commande", "cancel_order", "fr")
+    assert "Confirmez-vous" in question
+    done = chat.text("oui", "affirm")
+    assert "C'est fait : la commande HM-100101 est annulée" in done
+    assert "128,90" in done
+    assert _order_and_audits(demo_db, "HM-100101") == ("cancelled", 1)
+    assert chat.text("oui", "affirm") == "utter_how_can_i_help"  # nothing pending any more
+    assert "déjà annulée" in chat.text("je veux annuler ma commande", "cancel_order")
+    assert _order_and_audits(demo_db, "HM-100101") == ("cancelled", 1)
+
+
+def test_confirmation_run_twice_cancels_once(demo_db: str) -> None:
+    chat, _ = verified_chat("HM-300301", "cancel", "cancel_order")
+    pending_events = list(chat.events)
+    pending_slots = dict(chat.slots)
+    assert "gift card" in chat.text("yes", "affirm")
+    chat.events, chat.slots = pending_events, pending_slots  # the same confirmation delivered again
+    assert "already cancelled" in chat.text("yes", "affirm")
+    assert _order_and_audits(demo_db, "HM-300301") == ("cancelled", 1)
+
+
+def test_saying_no_keeps_the_order(demo_db: str) -> None:
+    chat, _ = verified_chat("HM-200202", "anulare comanda", "cancel_order", "ro")
+    assert "nu a fost anulată" in chat.text("nu", "deny")
+    assert _order_and_audits(demo_db, "HM-200202") == ("processing", 0)
+
+
+def test_cancel_typed_again_after_the_question_counts_as_yes(demo_db: str) -> None:
+    chat, _ = verified_chat("HM-100102", "annuler", "cancel_order", "fr")
+    assert "est annulée" in chat.text("oui annulez la", "cancel_order")
+    assert _order_and_audits(demo_db, "HM-100102") == ("cancelled", 1)
+
+
+def test_modification_explains_the_rule_and_how_to_reach_a_person(demo_db: str) -> None:
+    _, answer = verified_chat("HM-100101", "change my order", "modify_order")
+    assert "can still be changed" in answer
+    assert "contact@harmonie-hms.fr" in answer
+    _, answer = verified_chat("HM-300302", "change my order", "modify_order")
+    assert "12-hour window to change order HM-300302 ended" in answer
