@@ -33,7 +33,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         _create_schema(url)
         yield url
         return
-    yield from _fresh_postgres_database(request.getfixturevalue("postgres_admin_url"))
+    yield from fresh_postgres_database(request.getfixturevalue("postgres_admin_url"))
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def _create_schema(url: str) -> None:
         engine.dispose()
 
 
-def _fresh_postgres_database(admin_url: str) -> Iterator[str]:
+def fresh_postgres_database(admin_url: str) -> Iterator[str]:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 

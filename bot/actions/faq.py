@@ -11,7 +11,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.clarification import candidates, is_second_failure_in_a_row, suggestions
+from bot.actions.order_conversation import OrderTurn
 from harmony.kb.faq import load_faq
+from harmony.orders.references import find_email, find_order_number
 from harmony.settings import LANGUAGES, PROJECT_ROOT
 
 INTENT_TITLES = PROJECT_ROOT / "kb" / "intent_titles.yml"
@@ -56,12 +58,18 @@ class ActionAnswerFaq(Action):
 
 
 class ActionClarifyQuestion(Action):
-    """Below the confidence threshold: "did you mean ...?"; the second time in a row: a person."""
+    """Below the confidence threshold: "did you mean ...?"; the second time in a row: a person.
+
+    A message holding an order number or an e-mail goes to the order verification instead.
+    """
 
     def name(self) -> str:
         return "action_clarify_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        text = str(tracker.latest_message.get("text") or "")
+        if find_order_number(text) or find_email(text):  # order details the NLU was unsure about
+            return OrderTurn(dispatcher, tracker).handle_request(tracker.get_slot("order_request"))
         if is_second_failure_in_a_row(tracker.events):
             dispatcher.utter_message(response="utter_offer_agent")
             return []

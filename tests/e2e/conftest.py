@@ -10,6 +10,7 @@ from harmony.database_setup import prepare_database
 from harmony.launcher.stack import running_stack
 from harmony.launcher.training import ensure_model
 from harmony.settings import PROJECT_ROOT, Settings, load_settings
+from tests.conftest import fresh_postgres_database
 
 
 def free_port() -> int:
@@ -19,8 +20,7 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+def _running(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]) -> Iterator[Settings]:
     var_dir: Path = tmp_path_factory.mktemp("var")
     settings = load_settings(
         {
@@ -28,9 +28,23 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
             "HARMONY_RASA_PORT": str(free_port()),
             "HARMONY_ACTION_PORT": str(free_port()),
             "HARMONY_MODELS_DIR": str(PROJECT_ROOT / "models"),
+            **extra_env,
         }
     )
     prepare_database(settings.database_url, settings.fixture_file)
     model, _ = ensure_model(settings.models_dir)
     with running_stack(settings, model, var_dir / "logs"):
         yield settings
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The whole product on its defaults: SQLite app database."""
+    yield from _running(tmp_path_factory, {})
+
+
+@pytest.fixture(scope="session")
+def postgres_stack(tmp_path_factory: pytest.TempPathFactory, postgres_admin_url: str) -> Iterator[Settings]:
+    """The same stack with the app database on the throwaway PostgreSQL server."""
+    for database_url in fresh_postgres_database(postgres_admin_url):
+        yield from _running(tmp_path_factory, {"HARMONY_DATABASE_URL": database_url})

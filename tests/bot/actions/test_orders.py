@@ -3,11 +3,15 @@
 Each demo order of ../shared/fixtures/demo_orders.yml is checked against its `case:` line.
 """
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
+from bot.actions.faq import ActionClarifyQuestion
 from harmony.database_setup import load_fixture_file
 from harmony.db.engine import make_engine, session_factory
 from harmony.db.models import AuditRecord, Order
@@ -213,3 +217,17 @@ def test_modification_explains_the_rule_and_how_to_reach_a_person(demo_db: str) 
     assert "contact@harmonie-hms.fr" in answer
     _, answer = verified_chat("HM-300302", "change my order", "modify_order")
     assert "12-hour window to change order HM-300302 ended" in answer
+
+
+def test_order_details_the_nlu_was_unsure_about_still_reach_the_verification(demo_db: str) -> None:
+    chat = OrderChat(language="en")
+    chat.text("where is my order?", "track_order")
+    latest = {
+        "text": "hm100106 lucas.moreau@example.fr",
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "entities": [],
+    }
+    tracker = Tracker(chat.sender_id, dict(chat.slots), latest, list(chat.events), False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionClarifyQuestion().run(dispatcher, tracker, {}))
+    assert "Colissimo" in "\n".join(m["text"] for m in dispatcher.messages)
