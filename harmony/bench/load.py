@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from harmony.rasa_rest import send_message
 
 # One conversation: a session start, FAQ-style small talk, a language switch (action
-# server), an unknown message (fallback). The same script is sent to both bots.
+# server), an order look-up (action server + app database), an unknown message
+# (fallback). The same script is sent to both bots.
 SCRIPT = (
     "Bonjour",
     "are you a bot?",
     "can we speak English?",
+    "where is my order HM-100106? lucas.moreau@example.fr",
     "what's the weather tomorrow?",
     "merci",
     "bye",

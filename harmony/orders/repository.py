@@ -7,6 +7,7 @@ about Rasa or about the wording of replies.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
@@ -18,6 +19,7 @@ from harmony.orders.facts import ItemFacts, OrderFacts
 from harmony.orders.policy_data import MarketPolicy
 
 ASSISTANT_ACTOR = "assistant"
+ITEM_FIELDS = tuple(f.name for f in fields(ItemFacts))  # the order_items columns of the same names
 
 
 def to_facts(order: Order) -> OrderFacts:
@@ -35,19 +37,7 @@ def to_facts(order: Order) -> OrderFacts:
         shipped_at=order.shipped_at,
         delivered_at=order.delivered_at,
         cancelled_at=order.cancelled_at,
-        items=tuple(
-            ItemFacts(
-                sku=item.sku,
-                name=item.name,
-                category=item.category,
-                quantity=item.quantity,
-                unit_price=item.unit_price,
-                made_to_order=item.made_to_order,
-                personalised=item.personalised,
-                hygiene_sealed=item.hygiene_sealed,
-            )
-            for item in order.items
-        ),
+        items=tuple(ItemFacts(**{name: getattr(item, name) for name in ITEM_FIELDS}) for item in order.items),
     )
 
 
