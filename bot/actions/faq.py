@@ -11,9 +11,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.clarification import candidates, is_second_failure_in_a_row, suggestions
-from bot.actions.order_conversation import OrderTurn
+from bot.actions.order_conversation import OrderTurn, order_follow_up
 from harmony.kb.faq import load_faq
-from harmony.orders.references import find_email, find_order_number
+from harmony.orders.references import find_email, find_order_number, looks_like_order_details
 from harmony.settings import LANGUAGES, PROJECT_ROOT
 
 INTENT_TITLES = PROJECT_ROOT / "kb" / "intent_titles.yml"
@@ -38,18 +38,29 @@ def _language(tracker: Tracker) -> str:
 
 
 class ActionAnswerFaq(Action):
-    """Answers the FAQ topic chosen by the response selector, or by a "did you mean" button."""
+    """Answers the FAQ topic chosen by the response selector, or by a "did you mean" button.
+
+    Order details, and order questions that sound like FAQ right after an order was
+    discussed ("and can I return it?"), go to the order conversation instead.
+    """
 
     def name(self) -> str:
         return "action_answer_faq"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        topic = TOPIC_OF_INTENT.get(str(intent)) or next(tracker.get_latest_entity_values("faq_topic"), None)
+        button_topic = next(tracker.get_latest_entity_values("faq_topic"), None)
+        topic = TOPIC_OF_INTENT.get(str(intent)) or button_topic
         if topic is None:
             selected = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
             key = str((selected.get("response") or {}).get("intent_response_key") or "")
             topic = key.split("/", 1)[1] if key.startswith("faq/") else None
+        text = str(tracker.latest_message.get("text") or "")
+        if intent == "faq" and looks_like_order_details(text):
+            return OrderTurn(dispatcher, tracker).handle_request(tracker.get_slot("order_request"))
+        follow_up = order_follow_up(tracker, topic) if intent == "faq" and not button_topic else None
+        if follow_up:
+            return OrderTurn(dispatcher, tracker).handle_request(follow_up)
         if topic not in _faq_titles():
             dispatcher.utter_message(response="utter_default")
             return []

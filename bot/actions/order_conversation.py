@@ -41,6 +41,19 @@ from harmony.orders.verification import MAX_FAILED_ATTEMPTS, NextStep, Verificat
 from harmony.settings import LANGUAGES, load_settings
 
 ORDER_REQUESTS = ("track_order", "cancel_order", "return_order", "modify_order")
+ORDER_ACTIONS = frozenset(
+    {"action_answer_order_question", "action_collect_order_details", "action_resolve_confirmation"}
+)
+# Right after talking about a verified order, these FAQ topics are questions about that order.
+FOLLOW_UP_OF_TOPIC = {
+    "return_policy": "return_order",
+    "return_costs": "return_order",
+    "exchange": "return_order",
+    "delivery_time": "track_order",
+    "parcel_delayed": "track_order",
+    "update_details": "modify_order",
+}
+FOLLOW_UP_TURNS = 2
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +92,26 @@ def cancellation_awaits_answer(tracker: Tracker) -> str | None:
             user_turns_since += 1
         elif event.get("event") == "slot" and event.get("name") == "cancellation_pending":
             return str(pending) if event.get("value") == pending and user_turns_since <= 1 else None
+    return None
+
+
+def order_follow_up(tracker: Tracker, faq_topic: str | None) -> str | None:
+    """The order question an FAQ-like message really asks, in the context of a verified order.
+
+    "and can I return it?" right after the bot talked about HM-100106 is about HM-100106,
+    not the general return policy.
+    """
+    request = FOLLOW_UP_OF_TOPIC.get(faq_topic or "")
+    if request is None or not tracker.get_slot("verified_order"):
+        return None
+    user_turns = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            user_turns += 1
+            if user_turns > FOLLOW_UP_TURNS:
+                return None
+        elif event.get("event") == "action" and event.get("name") in ORDER_ACTIONS:
+            return request
     return None
 
 

@@ -36,3 +36,18 @@ def mask_email(email: str) -> str:
     """`claire.martin@example.fr` -> `c***@example.fr`: enough to recognise, not to reuse."""
     local, _, domain = email.partition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def looks_like_order_details(text: str) -> bool:
+    """An order number with an e-mail, or either one with hardly any other word.
+
+    Such a message identifies an order whatever the NLU guessed (an e-mail next to an order
+    number is not a password question); an order number inside a real question is not.
+    """
+    number, email = find_order_number(text), find_email(text)
+    if number and email:
+        return True
+    if not (number or email):
+        return False
+    rest = _EMAIL.sub(" ", _ORDER_NUMBER.sub(" ", text))
+    return len(re.findall(r"\w+", rest)) <= 2

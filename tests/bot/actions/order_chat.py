@@ -13,6 +13,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.faq import ActionAnswerFaq
 from bot.actions.orders import ActionAnswerOrderQuestion, ActionCollectOrderDetails, ActionResolveConfirmation
 
 ACTION_OF_INTENT: dict[str, Action] = {
@@ -23,6 +24,7 @@ ACTION_OF_INTENT: dict[str, Action] = {
     "inform": ActionCollectOrderDetails(),
     "affirm": ActionResolveConfirmation(),
     "deny": ActionResolveConfirmation(),
+    "faq": ActionAnswerFaq(),
 }
 
 
@@ -38,12 +40,17 @@ class OrderChat:
         self.slots.update({"language": self.language, "shop": self.shop})
 
     def say(self, text: str, intent: str) -> list[dict[str, Any]]:
-        """The customer's message (already classified as `intent`); returns the bot's messages."""
-        latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
+        """The customer's message (already classified as `intent`, or `faq/<topic>`); the bot's messages."""
+        intent, _, topic = intent.partition("/")
+        latest: dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
+        if topic:
+            latest["response_selector"] = {"faq": {"response": {"intent_response_key": f"faq/{topic}"}, "ranking": []}}
         self.events.append({"event": "user", "text": text, "parse_data": latest})
+        action = ACTION_OF_INTENT[intent]
         tracker = Tracker(self.sender_id, dict(self.slots), latest, list(self.events), False, None, {}, "action_listen")
         dispatcher = CollectingDispatcher()
-        new_events = asyncio.run(ACTION_OF_INTENT[intent].run(dispatcher, tracker, {}))
+        new_events = asyncio.run(action.run(dispatcher, tracker, {}))
+        self.events.append({"event": "action", "name": action.name()})
         for event in new_events:
             if event.get("event") == "slot":
                 self.slots[event["name"]] = event["value"]

@@ -231,3 +231,33 @@ def test_order_details_the_nlu_was_unsure_about_still_reach_the_verification(dem
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionClarifyQuestion().run(dispatcher, tracker, {}))
     assert "Colissimo" in "\n".join(m["text"] for m in dispatcher.messages)
+
+
+def test_faq_like_follow_ups_right_after_an_order_are_about_that_order(demo_db: str) -> None:
+    chat, _ = verified_chat("HM-100106", "où est ma commande", "track_order", "fr")
+    assert "fauteuils releveurs exclus" in chat.text("et je pourrai le retourner une fois reçu ?", "faq/return_policy")
+    assert "ne peut plus être modifiée" in chat.text(
+        "par contre je peux changer l'adresse de livraison ?", "faq/update_details"
+    )
+
+
+def test_the_same_faq_question_without_an_order_in_the_conversation_is_the_faq(demo_db: str) -> None:
+    assert (
+        OrderChat(language="fr").text("je peux retourner un article ?", "faq/return_policy")
+        == "utter_faq/return_policy"
+    )
+
+
+def test_follow_ups_end_after_two_other_turns(demo_db: str) -> None:
+    chat, _ = verified_chat("HM-100106", "where is", "track_order")
+    chat.text("how do I pay?", "faq/payment_methods")
+    chat.text("and the invoice?", "faq/invoice")
+    assert chat.text("can I return something?", "faq/return_policy") == "utter_faq/return_policy"
+
+
+def test_order_details_taken_for_a_password_question_still_identify_the_order(demo_db: str) -> None:
+    chat = OrderChat(language="en")
+    chat.text("can I return my order?", "return_order")
+    assert "Rollator" in chat.text(
+        "sure, it's hm-100104 and my email is sophie.bernard@example.fr", "faq/forgot_password"
+    )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harmony.orders.references import find_email, find_order_number, mask_email
+from harmony.orders.references import find_email, find_order_number, looks_like_order_details, mask_email
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,19 @@ def test_emails_are_found_lowercased_next_to_other_words() -> None:
 
 def test_masking_keeps_the_first_letter_and_the_domain() -> None:
     assert mask_email("claire.martin@example.fr") == "c***@example.fr"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("HM-100104 / sophie.bernard@example.fr", True),
+        ("sure, it's hm-100104 and my email is sophie.bernard@example.fr", True),
+        ("c'est HM-100104", True),
+        ("sophie.bernard@example.fr", True),
+        ("comment obtenir la facture de la commande HM-100104 ?", False),
+        ("j'ai oublié mon mot de passe, mon compte est sophie.bernard@example.fr", False),
+        ("bonjour", False),
+    ],
+)
+def test_messages_that_identify_an_order(text: str, expected: bool) -> None:
+    assert looks_like_order_details(text) is expected
