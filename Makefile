@@ -4,7 +4,7 @@ RASA_PY := .venv/rasa/bin/python
 CONFIG ?= config.yml
 FOLDS ?= 3
 
-.PHONY: setup run test bench load-fixtures train lint eval heldout crossval build-faq
+.PHONY: setup run test bench load-fixtures train lint eval heldout crossval build-faq create-agent
 
 setup:
 	@bash scripts/setup.sh
@@ -21,6 +21,14 @@ bench: setup
 # make load-fixtures [FILE=path/to/orders.yml]
 load-fixtures: setup
 	@$(APP_PY) -m harmony load-fixtures $(FILE)
+
+# make create-agent USER=marie NAME="Marie Dubois": a support agent's account; asks for the password twice
+create-agent: export AGENT_USERNAME = $(value USER)
+create-agent: export AGENT_NAME = $(value NAME)
+create-agent: setup
+	@test "$(origin USER)" = "command line" && test -n "$$AGENT_NAME" \
+		|| (echo 'usage: make create-agent USER=marie NAME="Marie Dubois"' && exit 2)
+	@$(APP_PY) -m harmony create-agent "$$AGENT_USERNAME" --name "$$AGENT_NAME"
 
 train: setup
 	@$(APP_PY) -m harmony train

@@ -37,6 +37,15 @@ class Settings:
     var_dir: Path
     fixture_file: Path
     http_timeout_seconds: float
+    agent_session_hours: float
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8080
+    allowed_origins: tuple[str, ...] = ()
+
+    @property
+    def gateway_url(self) -> str:
+        host = "localhost" if self.gateway_host in ("127.0.0.1", "localhost") else self.gateway_host
+        return f"http://{host}:{self.gateway_port}"
 
     @property
     def rasa_url(self) -> str:
@@ -94,6 +103,14 @@ def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str,
     return value
 
 
+def _origins(env: Mapping[str, str], gateway_port: int) -> tuple[str, ...]:
+    """Pages allowed to open the widget's socket: the gateway's own by default."""
+    raw = env.get("HARMONY_ALLOWED_ORIGINS", "").strip()
+    if raw:
+        return tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+    return (f"http://localhost:{gateway_port}", f"http://127.0.0.1:{gateway_port}")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -116,4 +133,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             or PROJECT_ROOT.parent / "shared" / "fixtures" / "demo_orders.yml"
         ),
         http_timeout_seconds=_float(env, "HARMONY_HTTP_TIMEOUT", 10.0),
+        agent_session_hours=_float(env, "HARMONY_AGENT_SESSION_HOURS", 8.0),
+        gateway_host=env.get("HARMONY_GATEWAY_HOST", "").strip() or "127.0.0.1",
+        gateway_port=(gateway_port := _int(env, "HARMONY_GATEWAY_PORT", 8080)),
+        allowed_origins=_origins(env, gateway_port),
     )

@@ -59,3 +59,4 @@ make_env() {  # make_env NAME LOCKFILE
 make_env rasa requirements/rasa.lock
 make_env app requirements/app.lock
 mkdir -p var models
+bash scripts/install_webchat.sh  # the chat widget (rasa-webchat), served by the gateway from var/vendor/

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/install_postgres.sh  # tests start their own throwaway PostgreSQL server
+bash scripts/install_browser.sh  # browser tests drive Debian's chromium with Playwright
 APP=.venv/app/bin/python
 RASA=.venv/rasa/bin/python
 # Tests that import Rasa itself run in the Rasa environment; all others in the app one.

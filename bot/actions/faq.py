@@ -11,14 +11,18 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.clarification import candidates, is_second_failure_in_a_row, suggestions
+from bot.actions.handoff import request_handoff
 from bot.actions.order_conversation import OrderTurn, order_follow_up
 from harmony.kb.faq import load_faq
 from harmony.orders.references import find_email, find_order_number, looks_like_order_details
 from harmony.settings import LANGUAGES, PROJECT_ROOT
 
 INTENT_TITLES = PROJECT_ROOT / "kb" / "intent_titles.yml"
-# Until agents can take over in the chat, asking for a person gets the contact answer.
-TOPIC_OF_INTENT = {"human_handoff": "contact"}
+# FAQ topics the policy cannot settle alone: the answer, then a person (per shop).
+HANDOFF_TOPICS = {
+    "damaged_item": ("fr", "ro", "intl"),
+    "wrong_item": ("intl",),  # made to order: replaced after photos, by an agent
+}
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +54,7 @@ class ActionAnswerFaq(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         button_topic = next(tracker.get_latest_entity_values("faq_topic"), None)
-        topic = TOPIC_OF_INTENT.get(str(intent)) or button_topic
+        topic = button_topic
         if topic is None:
             selected = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
             key = str((selected.get("response") or {}).get("intent_response_key") or "")
@@ -65,6 +69,8 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         dispatcher.utter_message(response=f"utter_faq/{topic}")
+        if tracker.get_slot("shop") in HANDOFF_TOPICS.get(str(topic), ()):
+            request_handoff(dispatcher, tracker, f"faq/{topic}")
         return [SlotSet("faq_topic", topic)]
 
 
@@ -82,7 +88,7 @@ class ActionClarifyQuestion(Action):
         if find_order_number(text) or find_email(text):  # order details the NLU was unsure about
             return OrderTurn(dispatcher, tracker).handle_request(tracker.get_slot("order_request"))
         if is_second_failure_in_a_row(tracker.events):
-            dispatcher.utter_message(response="utter_offer_agent")
+            request_handoff(dispatcher, tracker, "not_understood_twice")
             return []
         buttons = suggestions(candidates(tracker.latest_message), _language(tracker), _faq_titles(), _intent_titles())
         if not buttons:

@@ -8,14 +8,13 @@ pure functions of `harmony.orders`; texts from `kb/orders/messages.yml`.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from harmony.kb.faq import FaqEntry, load_faq
+from bot.actions.handoff import request_handoff
 from harmony.orders.cancellation import decide_cancellation
 from harmony.orders.facts import OrderFacts
 from harmony.orders.messages import message
@@ -54,11 +53,6 @@ FOLLOW_UP_OF_TOPIC = {
     "update_details": "modify_order",
 }
 FOLLOW_UP_TURNS = 2
-
-
-@lru_cache(maxsize=1)
-def _faq() -> dict[str, FaqEntry]:
-    return load_faq()
 
 
 def _state_of(tracker: Tracker) -> VerificationState:
@@ -214,22 +208,33 @@ class OrderTurn:
     def _answer(self, order: OrderFacts, request: str | None) -> None:
         context = self._context(order)
         self.events.append(SlotSet("order_request", None))
+        decision: str | None = None
         if request == "track_order":
             self._say(tracking_reply(context, estimate(order, context.policy)))
+            decision = f"track_order {order.number}: status {order.status}"
         elif request == "cancel_order":
-            decision = decide_cancellation(order, context.policy, self.now)
-            if decision.allowed:
-                self._say(cancellation_question(context, decision))
+            cancellation = decide_cancellation(order, context.policy, self.now)
+            reason = f" ({cancellation.reason.value})" if cancellation.reason else ""
+            decision = f"cancel_order {order.number}: {cancellation.outcome.value}{reason}"
+            if cancellation.allowed:
+                self._say(cancellation_question(context, cancellation))
                 self.events.append(SlotSet("cancellation_pending", order.number))
             else:
-                self._say(cancellation_refusal(context, decision))
+                self._say(cancellation_refusal(context, cancellation))
         elif request == "return_order":
-            self._say(returns_reply(context, decide_returns(order, context.policy, self.now)))
+            verdicts = decide_returns(order, context.policy, self.now)
+            self._say(returns_reply(context, verdicts))
+            decision = f"return_order {order.number}: " + ", ".join(f"{v.item.sku} {v.verdict.value}" for v in verdicts)
         elif request == "modify_order":
-            contact = _faq().get("contact")
-            self._say(modification_reply(context, contact.answer(order.market, self.language) if contact else ""))
+            self._say(modification_reply(context))
+            decision = f"modify_order {order.number}: a person must make the change ({context.policy.modification})"
+            request_handoff(
+                self.dispatcher, self.tracker, "modification", verified_order=order.number, decision=decision
+            )
         else:
             self._say(Reply(message("what_about_order", self.language, number=order.number), order_menu(self.language)))
+        if decision:
+            self.events.append(SlotSet("order_decision", decision))
 
     def _say(self, reply: Reply) -> None:
         buttons: list[dict[str, Any]] = [{"title": b.title, "payload": b.payload} for b in reply.buttons]

@@ -8,6 +8,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+import harmony.agents.models
+import harmony.gateway.models  # noqa: F401  (registers the conversations' tables)
 from harmony.db.models import Base
 
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 5

@@ -191,8 +191,8 @@ def _item_line(decision: ItemReturnDecision, language: str, window_days: int) ->
     return message(f"item_{decision.verdict.value}", language, item=item)
 
 
-def modification_reply(ctx: ReplyContext, contact: str) -> Reply:
-    """What the market allows; a person always makes the change (`contact`: how to reach one)."""
+def modification_reply(ctx: ReplyContext) -> Reply:
+    """What the market allows; a person always makes the change (the bot then hands off)."""
     rule, order = ctx.policy.modification, ctx.order
     if rule == "until_shipped":
         if order.status in ("placed", "processing"):
@@ -207,4 +207,4 @@ def modification_reply(ctx: ReplyContext, contact: str) -> Reply:
         text = ctx.say(key, deadline=ctx.when(deadline), hours=str(hours))
     else:
         text = ctx.say("modify_not_stated")
-    return Reply(f"{text}\n{ctx.say('agent_will_help')}\n{contact}".rstrip())
+    return Reply(f"{text}\n{ctx.say('agent_will_help')}")

@@ -14,6 +14,7 @@ def test_defaults_need_no_configuration() -> None:
     assert settings.rasa_url == "http://127.0.0.1:5005"
     assert settings.action_server_url == "http://127.0.0.1:5055/webhook"
     assert settings.default_shop == "fr"
+    assert settings.agent_session_hours == 8.0
 
 
 def test_values_from_the_environment(tmp_path: Path) -> None:
@@ -38,6 +39,7 @@ def test_values_from_the_environment(tmp_path: Path) -> None:
         ({"HARMONY_ACTION_PORT": "70000"}, "HARMONY_ACTION_PORT must be a port number"),
         ({"HARMONY_DEFAULT_SHOP": "de"}, "HARMONY_DEFAULT_SHOP must be one of fr, ro, intl"),
         ({"HARMONY_HTTP_TIMEOUT": "-1"}, "HARMONY_HTTP_TIMEOUT must be positive"),
+        ({"HARMONY_AGENT_SESSION_HOURS": "0"}, "HARMONY_AGENT_SESSION_HOURS must be positive"),
     ],
 )
 def test_bad_values_are_explained(env: dict[str, str], message: str) -> None:

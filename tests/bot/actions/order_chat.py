@@ -59,4 +59,4 @@ class OrderChat:
 
     def text(self, text: str, intent: str) -> str:
         """The bot's replies to one message, joined."""
-        return "\n".join(str(m.get("text") or m.get("response")) for m in self.say(text, intent))
+        return "\n".join(str(m.get("text") or m.get("response") or m.get("custom")) for m in self.say(text, intent))

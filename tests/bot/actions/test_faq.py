@@ -45,9 +45,11 @@ def test_an_unknown_topic_gets_the_default_answer() -> None:
     assert messages[0]["response"] == "utter_default" and events == []
 
 
-def test_a_request_for_a_person_gets_the_contact_answer() -> None:
-    messages, _ = _run(ActionAnswerFaq(), _tracker({"intent": {"name": "human_handoff"}, "entities": []}))
-    assert messages[0]["response"] == "utter_faq/contact"
+def test_a_damaged_parcel_gets_the_answer_then_a_person() -> None:
+    latest = {"intent": {"name": "faq"}, "entities": [{"entity": "faq_topic", "value": "damaged_item"}]}
+    messages, _ = _run(ActionAnswerFaq(), _tracker(latest))
+    assert messages[0]["response"] == "utter_faq/damaged_item"
+    assert messages[1]["custom"]["handoff"]["reason"] == "faq/damaged_item"
 
 
 FALLBACK = {
@@ -73,7 +75,13 @@ def test_first_failure_asks_did_you_mean_with_titled_buttons() -> None:
     assert messages[0]["buttons"][0]["payload"] == '/faq{"faq_topic": "refund_time"}'
 
 
-def test_second_failure_in_a_row_offers_a_person() -> None:
+def test_second_failure_in_a_row_hands_off_to_a_person() -> None:
     failed = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}
     messages, _ = _run(ActionClarifyQuestion(), _tracker(FALLBACK, events=[failed, {"event": "bot"}, failed]))
-    assert messages[0]["response"] == "utter_offer_agent"
+    handoff = messages[0]["custom"]["handoff"]
+    assert (handoff["reason"], handoff["language"], handoff["verification"]) == (
+        "not_understood_twice",
+        "fr",
+        "not verified",
+    )
+    assert handoff["last_intents"] == ["nlu_fallback", "nlu_fallback"]

@@ -211,10 +211,17 @@ def test_cancel_typed_again_after_the_question_counts_as_yes(demo_db: str) -> No
     assert _order_and_audits(demo_db, "HM-100102") == ("cancelled", 1)
 
 
-def test_modification_explains_the_rule_and_how_to_reach_a_person(demo_db: str) -> None:
-    _, answer = verified_chat("HM-100101", "change my order", "modify_order")
-    assert "can still be changed" in answer
-    assert "contact@harmonie-hms.fr" in answer
+def test_modification_explains_the_rule_and_hands_off_with_the_order(demo_db: str) -> None:
+    chat = OrderChat(language="en")
+    chat.text("change my order HM-100101", "modify_order")
+    messages = chat.say("claire.martin@example.fr", "inform")
+    assert "can still be changed" in messages[1]["text"]
+    assert "with order HM-100101 attached" in messages[1]["text"]
+    handoff = messages[2]["custom"]["handoff"]
+    assert handoff["reason"] == "modification"
+    assert handoff["verified_order"] == "HM-100101"
+    assert handoff["language"] == "en"
+    assert "a person must make the change" in handoff["decision"]
     _, answer = verified_chat("HM-300302", "change my order", "modify_order")
     assert "12-hour window to change order HM-300302 ended" in answer
 

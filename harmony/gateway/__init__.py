@@ -1,0 +1,1 @@
+"""The gateway: the only public service (widget socket, shop pages, agent console)."""

@@ -1,0 +1,96 @@
+"""The gateway process: aiohttp + python-socketio on one port, the only public service."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import socketio
+from aiohttp import web
+
+from harmony.db.engine import create_schema, make_engine, session_factory
+from harmony.gateway.agents_hub import AgentsHub
+from harmony.gateway.console import Console
+from harmony.gateway.customer_socket import register_customer_events
+from harmony.gateway.pages import page_routes
+from harmony.gateway.service import MAX_MESSAGE_CHARS, ChatService
+from harmony.settings import Settings, load_settings
+from harmony.web_assets import webchat_bundle
+
+logger = logging.getLogger("harmony.gateway")
+SOCKET_BUFFER_BYTES = 16 * MAX_MESSAGE_CHARS * 4  # room for a too-long message to be refused politely
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+class SocketOutbox:
+    """Delivers to the customer's widget (its socket.io room) and to the agents' consoles."""
+
+    def __init__(self, sio: socketio.AsyncServer, hub: AgentsHub) -> None:
+        self.sio, self.hub = sio, hub
+
+    async def to_customer(self, conversation_id: str, message: dict[str, Any]) -> None:
+        await self.sio.emit("bot_uttered", message, room=conversation_id)
+
+    async def to_agents(self, event: dict[str, Any]) -> None:
+        await self.hub.broadcast(event)
+
+
+@web.middleware
+async def _safe_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """HTTP errors as short text; anything unexpected logged by type only, never shown."""
+    try:
+        response: web.StreamResponse = await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as exc:
+        logger.error("request failed: %s", type(exc).__name__)
+        return web.json_response({"error": "Something went wrong; please try again."}, status=500)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def build_app(settings: Settings) -> web.Application:
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    sessions = session_factory(engine)
+    hub = AgentsHub()
+    sio = socketio.AsyncServer(
+        async_mode="aiohttp",
+        cors_allowed_origins=list(settings.allowed_origins),
+        max_http_buffer_size=SOCKET_BUFFER_BYTES,
+    )
+    app = web.Application(middlewares=[_safe_errors], client_max_size=64 * 1024)
+    sio.attach(app)
+    outbox = SocketOutbox(sio, hub)
+    service = ChatService(sessions, settings.rasa_url, settings.http_timeout_seconds, settings.default_shop, hub.online)
+    register_customer_events(sio, service, outbox)
+    console = Console(sessions, service, hub, outbox, settings.agent_session_hours)
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        service.http = aiohttp.ClientSession()
+        yield
+        await service.http.close()
+        engine.dispose()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.add_routes(page_routes(settings.default_shop))
+    app.add_routes(console.routes())
+    app.router.add_static("/static/webchat/", webchat_bundle(settings.var_dir).parent)
+    return app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s  %(message)s")
+    settings = load_settings()
+    web.run_app(build_app(settings), host=settings.gateway_host, port=settings.gateway_port, access_log=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Customer messages to the Rasa server's REST channel, with an explicit timeout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+
+WEBHOOK_PATH = "/webhooks/rest/webhook"
+
+
+class RasaUnavailable(RuntimeError):
+    """Rasa did not answer in time or answered with an error."""
+
+
+async def ask_rasa(
+    http: aiohttp.ClientSession, rasa_url: str, sender: str, text: str, metadata: dict[str, Any], timeout: float
+) -> list[dict[str, Any]]:
+    """The bot's replies to `text` in conversation `sender`."""
+    body = {"sender": sender, "message": text, "metadata": metadata}
+    try:
+        async with http.post(rasa_url + WEBHOOK_PATH, json=body, timeout=aiohttp.ClientTimeout(total=timeout)) as reply:
+            if reply.status != 200:
+                raise RasaUnavailable(f"HTTP {reply.status}")
+            replies: list[dict[str, Any]] = await reply.json()
+            return replies
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise RasaUnavailable(type(exc).__name__) from exc

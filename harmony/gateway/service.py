@@ -1,0 +1,293 @@
+"""The gateway's conversations: who answers each customer message, what is stored, who is told.
+
+Transport-free: the socket.io handlers and the console API call these methods, and the
+`Outbox` they pass decides how to deliver to the customer's widget and to the agents.
+Database work runs in a worker thread so the event loop never waits on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Protocol, TypeVar
+
+import aiohttp
+from sqlalchemy.orm import Session, sessionmaker
+
+from harmony.gateway.handoff import Change, agent_hours, bot_answers, handoff_text, next_owner
+from harmony.gateway.models import Conversation
+from harmony.gateway.rasa_client import RasaUnavailable, ask_rasa
+from harmony.gateway.transcripts import (
+    add_message,
+    agent_conversations,
+    find_conversation,
+    open_conversation,
+    waiting_queue,
+)
+from harmony.gateway.widget_messages import BotReply, read_rasa_turn
+from harmony.kb.markets import load_markets
+from harmony.orders.formatting import format_moment
+from harmony.settings import LANGUAGES, MARKETS
+
+MAX_MESSAGE_CHARS = 2000
+RATE_WINDOW_SECONDS = 10.0
+RATE_MAX_MESSAGES = 8
+T = TypeVar("T")
+
+
+class Outbox(Protocol):
+    async def to_customer(self, conversation_id: str, message: dict[str, Any]) -> None: ...
+
+    async def to_agents(self, event: dict[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    id: str
+    shop: str
+    language: str
+    owner: str
+
+
+def _view(conversation: Conversation) -> ConversationView:
+    return ConversationView(conversation.id, conversation.shop, conversation.language, conversation.owner)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class RateLimiter:
+    """At most `limit` messages per `window` seconds per conversation (in memory, per gateway)."""
+
+    def __init__(self, limit: int = RATE_MAX_MESSAGES, window: float = RATE_WINDOW_SECONDS) -> None:
+        self.limit, self.window = limit, window
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        moment = time.monotonic() if now is None else now
+        seen = self._seen[key]
+        while seen and moment - seen[0] > self.window:
+            seen.popleft()
+        if len(seen) >= self.limit:
+            return False
+        seen.append(moment)
+        return True
+
+
+class ChatService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        rasa_url: str,
+        rasa_timeout: float,
+        default_shop: str,
+        agents_online: Callable[[], int],
+    ) -> None:
+        self.sessions = sessions
+        self.http: aiohttp.ClientSession | None = None  # opened when the server starts
+        self.rasa_url = rasa_url
+        self.rasa_timeout = rasa_timeout
+        self.default_shop = default_shop
+        self.agents_online = agents_online
+        self.rate = RateLimiter()
+
+    async def _db(self, work: Callable[[Session], T]) -> T:
+        def run() -> T:
+            with self.sessions.begin() as session:
+                return work(session)
+
+        return await asyncio.to_thread(run)
+
+    # --- customer side -------------------------------------------------------------
+
+    async def start_session(self, requested_id: Any, custom_data: Any) -> ConversationView:
+        """The conversation of a widget: the one it already has, else a new one."""
+        shop, language = self._page_context(custom_data)
+
+        def work(session: Session) -> ConversationView:
+            if isinstance(requested_id, str):
+                existing = find_conversation(session, requested_id)
+                if existing is not None:
+                    return _view(existing)
+            return _view(open_conversation(session, shop, language, _now()))
+
+        return await self._db(work)
+
+    def _page_context(self, custom_data: Any) -> tuple[str, str]:
+        data = custom_data if isinstance(custom_data, dict) else {}
+        shop = str(data["shop"]) if data.get("shop") in MARKETS else self.default_shop
+        language = str(data["language"]) if data.get("language") in LANGUAGES else load_markets()[shop].first_language
+        return shop, language
+
+    async def customer_message(self, conversation_id: str, text: Any, custom_data: Any, outbox: Outbox) -> None:
+        """Store the message, then let the bot answer, or pass it to the agents."""
+        message = text if isinstance(text, str) else ""
+        view = await self._db(lambda s: self._store_customer(s, conversation_id, message))
+        if view is None:
+            return
+        if len(message) > MAX_MESSAGE_CHARS:
+            await self._system(view, handoff_text("too_long", view.language), outbox)
+            return
+        if not self.rate.allow(conversation_id):
+            await self._system(view, handoff_text("too_fast", view.language), outbox)
+            return
+        if not bot_answers(view.owner):
+            await outbox.to_agents({"type": "customer_message", "conversation_id": conversation_id})
+            return
+        shop, page_language = self._page_context(custom_data)
+        metadata = {"shop": view.shop or shop, "language": page_language}
+        if self.http is None:
+            raise RuntimeError("the gateway's HTTP client is not started")
+        try:
+            answer = await ask_rasa(self.http, self.rasa_url, conversation_id, message, metadata, self.rasa_timeout)
+        except RasaUnavailable:
+            await self._system(view, handoff_text("unavailable", view.language), outbox)
+            return
+        turn = read_rasa_turn(answer)
+        for reply in turn.replies:
+            await self._bot(view, reply, outbox)
+        if turn.handoff is not None:
+            await self._hand_off(view, turn.handoff, outbox)
+
+    def _store_customer(self, session: Session, conversation_id: str, text: str) -> ConversationView | None:
+        conversation = find_conversation(session, conversation_id)
+        if conversation is None:
+            return None
+        conversation.owner = next_owner(conversation.owner, Change.CUSTOMER_WRITES)
+        add_message(session, conversation, "customer", text[: MAX_MESSAGE_CHARS * 50], _now())
+        return _view(conversation)
+
+    async def _bot(self, view: ConversationView, reply: BotReply, outbox: Outbox) -> None:
+        await self._db(lambda s: self._store(s, view.id, "bot", reply.text, None, reply.buttons))
+        await outbox.to_customer(view.id, reply.as_bot_uttered())
+
+    async def _system(self, view: ConversationView, text: str, outbox: Outbox) -> None:
+        await self._db(lambda s: self._store(s, view.id, "system", text, None, None))
+        await outbox.to_customer(view.id, {"text": text})
+
+    @staticmethod
+    def _store(
+        session: Session,
+        conversation_id: str,
+        author: str,
+        text: str,
+        author_name: str | None,
+        buttons: list[dict[str, str]] | None,
+    ) -> None:
+        conversation = find_conversation(session, conversation_id)
+        if conversation is not None:
+            add_message(session, conversation, author, text, _now(), author_name, buttons)
+
+    # --- hand-off ------------------------------------------------------------------
+
+    async def _hand_off(self, view: ConversationView, summary: dict[str, Any], outbox: Outbox) -> None:
+        language = summary.get("language") if summary.get("language") in LANGUAGES else view.language
+
+        def work(session: Session) -> tuple[ConversationView, int]:
+            conversation = find_conversation(session, view.id)
+            if conversation is None:
+                return view, 0
+            if conversation.owner != "waiting":
+                conversation.waiting_since = _now()
+            conversation.owner = next_owner(conversation.owner, Change.REQUEST_AGENT)
+            conversation.language = str(language)
+            conversation.handoff_reason = str(summary.get("reason") or "customer_request")[:64]
+            conversation.handoff_summary = json.dumps(summary, ensure_ascii=False)
+            session.flush()
+            queue = [c.id for c in waiting_queue(session)]
+            position = queue.index(conversation.id) + 1 if conversation.id in queue else 1
+            return _view(conversation), position
+
+        updated, position = await self._db(work)
+        await self._system(updated, self._queue_message(updated, position), outbox)
+        await outbox.to_agents({"type": "queue_changed"})
+
+    def _queue_message(self, view: ConversationView, position: int) -> str:
+        hours = agent_hours(view.shop)
+        now = _now()
+        if not hours.is_open(now):
+            opens = format_moment(hours.next_opening(now), now, load_markets()[view.shop].time_zone, view.language)
+            return handoff_text("closed_hours", view.language, opens=opens)
+        if self.agents_online() == 0:
+            return handoff_text("no_agent_online", view.language)
+        return handoff_text("queued", view.language, position=str(position))
+
+    # --- agent side ----------------------------------------------------------------
+
+    async def queue(self, agent_name: str | None = None) -> list[dict[str, Any]]:
+        """Waiting conversations, longest wait first, then the ones `agent_name` has taken."""
+
+        def work(session: Session) -> list[dict[str, Any]]:
+            now = _now()
+            taken = agent_conversations(session, agent_name) if agent_name else []
+            return [_summary_row(c, now) for c in [*waiting_queue(session), *taken]]
+
+        return await self._db(work)
+
+    async def change_owner(self, conversation_id: str, change: Change, agent_name: str, outbox: Outbox) -> str:
+        """Take, hand back or close; tells the customer in their language. Returns the new owner."""
+
+        def work(session: Session) -> ConversationView | None:
+            conversation = find_conversation(session, conversation_id)
+            if conversation is None:
+                return None
+            conversation.owner = next_owner(conversation.owner, change)
+            conversation.agent_name = agent_name if change is Change.AGENT_TAKES else conversation.agent_name
+            if change is not Change.AGENT_TAKES:
+                conversation.waiting_since = None
+            return _view(conversation)
+
+        view = await self._db(work)
+        if view is None:
+            raise LookupError(conversation_id)
+        notice = {
+            Change.AGENT_TAKES: ("agent_joined", {"agent": agent_name}),
+            Change.HAND_BACK: ("handed_back", {}),
+            Change.CLOSE: ("closed", {}),
+        }.get(change)
+        if notice:
+            key, values = notice
+            await self._system(view, handoff_text(key, view.language, **values), outbox)
+        await outbox.to_agents({"type": "queue_changed"})
+        return view.owner
+
+    async def agent_message(self, conversation_id: str, agent_name: str, text: str, outbox: Outbox) -> None:
+        """An agent's reply, shown in the widget with the agent's name."""
+        view = await self._db(lambda s: self._agent_store(s, conversation_id, agent_name, text))
+        if view is None:
+            raise LookupError(conversation_id)
+        await outbox.to_customer(conversation_id, {"text": f"{agent_name}: {text}"})
+        await outbox.to_agents({"type": "agent_message", "conversation_id": conversation_id})
+
+    @staticmethod
+    def _agent_store(session: Session, conversation_id: str, agent_name: str, text: str) -> ConversationView | None:
+        conversation = find_conversation(session, conversation_id)
+        if conversation is None:
+            return None
+        conversation.owner = next_owner(conversation.owner, Change.AGENT_TAKES)
+        conversation.agent_name = agent_name
+        conversation.waiting_since = None
+        add_message(session, conversation, "agent", text, _now(), agent_name)
+        return _view(conversation)
+
+
+def _summary_row(conversation: Conversation, now: datetime) -> dict[str, Any]:
+    summary: dict[str, Any] = json.loads(conversation.handoff_summary) if conversation.handoff_summary else {}
+    waiting = (now - conversation.waiting_since).total_seconds() if conversation.waiting_since else 0.0
+    return {
+        "id": conversation.id,
+        "owner": conversation.owner,
+        "shop": conversation.shop,
+        "language": conversation.language,
+        "reason": conversation.handoff_reason,
+        "waiting_seconds": round(waiting),
+        "verified_order": summary.get("verified_order"),
+        "summary": summary,
+        "agent": conversation.agent_name,
+    }

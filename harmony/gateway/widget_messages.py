@@ -1,0 +1,47 @@
+"""Bot replies in the shapes the stock rasa-webchat widget renders (Rasa's socket.io protocol)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BotReply:
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+    def as_bot_uttered(self) -> dict[str, Any]:
+        message: dict[str, Any] = {"text": self.text}
+        if self.buttons:
+            message["quick_replies"] = [
+                {"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in self.buttons
+            ]
+        return message
+
+
+@dataclass(frozen=True)
+class RasaTurn:
+    """What Rasa answered: messages for the customer and, maybe, a request for a person."""
+
+    replies: list[BotReply]
+    handoff: dict[str, Any] | None
+
+
+def read_rasa_turn(messages: list[dict[str, Any]]) -> RasaTurn:
+    replies: list[BotReply] = []
+    handoff: dict[str, Any] | None = None
+    for message in messages:
+        custom = message.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
+            handoff = custom["handoff"]
+            continue
+        text = message.get("text")
+        if isinstance(text, str) and text.strip():
+            buttons = [
+                {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+                for b in message.get("buttons") or []
+                if isinstance(b, dict)
+            ]
+            replies.append(BotReply(text, buttons))
+    return RasaTurn(replies, handoff)

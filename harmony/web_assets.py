@@ -1,0 +1,25 @@
+"""Where the stock chat widget's bundle (npm package rasa-webchat) lives: a local copy, no CDN.
+
+scripts/install_webchat.sh (run by scripts/setup.sh) puts it there, checked against a pinned hash.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+WEBCHAT_VERSION = "1.0.1"  # keep in step with scripts/install_webchat.sh
+
+
+class WebAssetMissingError(FileNotFoundError):
+    """A vendored web asset has not been installed."""
+
+
+def webchat_bundle(var_dir: Path) -> Path:
+    """Path of the widget's UMD bundle (defines `window.WebChat`) under `var_dir`; it must exist."""
+    path = var_dir / "vendor" / f"rasa-webchat-{WEBCHAT_VERSION}" / "webchat.js"
+    if not path.is_file():
+        raise WebAssetMissingError(
+            f"The chat widget's bundle {path} is missing; run scripts/install_webchat.sh "
+            "(scripts/setup.sh runs it) to install it."
+        )
+    return path
