@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harmony.settings import PROJECT_ROOT
+
 WEBCHAT_VERSION = "1.0.1"  # keep in step with scripts/install_webchat.sh
 
 
@@ -14,9 +16,12 @@ class WebAssetMissingError(FileNotFoundError):
     """A vendored web asset has not been installed."""
 
 
-def webchat_bundle(var_dir: Path) -> Path:
-    """Path of the widget's UMD bundle (defines `window.WebChat`) under `var_dir`; it must exist."""
-    path = var_dir / "vendor" / f"rasa-webchat-{WEBCHAT_VERSION}" / "webchat.js"
+VENDOR_DIR = PROJECT_ROOT / "vendor"
+
+
+def webchat_bundle(vendor_dir: Path = VENDOR_DIR) -> Path:
+    """Path of the widget's UMD bundle (defines `window.WebChat`); it must exist."""
+    path = vendor_dir / f"rasa-webchat-{WEBCHAT_VERSION}" / "webchat.js"
     if not path.is_file():
         raise WebAssetMissingError(
             f"The chat widget's bundle {path} is missing; run scripts/install_webchat.sh "

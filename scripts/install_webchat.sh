@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Puts the stock chat widget (npm package rasa-webchat, its UMD bundle lib/index.js, which defines
-# window.WebChat) into $HARMONY_VAR_DIR/vendor/rasa-webchat-<version>/webchat.js (default var/), so
+# window.WebChat) into vendor/rasa-webchat-<version>/webchat.js (gitignored), so
 # the gateway serves it from a local copy, never a CDN (harmony/web_assets.py). The tarball is
 # checked against the registry's sha512 integrity pinned below. Idempotent.
 set -euo pipefail
@@ -11,8 +11,7 @@ version=1.0.1  # keep in step with WEBCHAT_VERSION in harmony/web_assets.py
 integrity="sha512-Ld1zVJvTAaTrs6A5p8t70agNNrKYRyXlvqXZRgBoDvKKUXbA0jhJKECi5bdPGlaR6jsmqWtVylHS+YqIqo0x8w=="
 bundle_in_package=package/lib/index.js  # the package's "main": the UMD bundle
 
-var_dir="${HARMONY_VAR_DIR:-var}"
-dest_dir="$var_dir/vendor/rasa-webchat-$version"
+dest_dir="vendor/rasa-webchat-$version"  # in the project, whatever HARMONY_VAR_DIR says
 [ -f "$dest_dir/webchat.js" ] && exit 0
 
 tmp=$(mktemp -d)

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext
 
-from harmony.settings import load_settings
 from harmony.web_assets import webchat_bundle
 from tests.browser_fixtures import browser, browser_context  # noqa: F401
 
@@ -42,7 +41,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture
 def widget_page_url(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "index.html").write_text(PAGE, encoding="utf-8")
-    shutil.copy(webchat_bundle(load_settings().var_dir), tmp_path / "webchat.js")
+    shutil.copy(webchat_bundle(), tmp_path / "webchat.js")
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(tmp_path)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

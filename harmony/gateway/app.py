@@ -22,6 +22,9 @@ from harmony.web_assets import webchat_bundle
 logger = logging.getLogger("harmony.gateway")
 SOCKET_BUFFER_BYTES = 16 * MAX_MESSAGE_CHARS * 4  # room for a too-long message to be refused politely
 SECURITY_HEADERS = {
+    # Our pages load nothing from elsewhere (the widget's CSS would fetch web fonts otherwise).
+    "Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
@@ -81,9 +84,14 @@ def build_app(settings: Settings) -> web.Application:
 
     app.cleanup_ctx.append(lifecycle)
     app.add_routes(page_routes(settings.default_shop))
+    app.router.add_get("/health", _health)
     app.add_routes(console.routes())
-    app.router.add_static("/static/webchat/", webchat_bundle(settings.var_dir).parent)
+    app.router.add_static("/static/webchat/", webchat_bundle().parent)
     return app
+
+
+async def _health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
 
 
 def main() -> None:

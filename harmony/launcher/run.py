@@ -11,7 +11,7 @@ from harmony.database_setup import display_url, prepare_database
 from harmony.launcher.processes import ServiceFailed
 from harmony.launcher.stack import running_stack
 from harmony.launcher.training import ensure_model
-from harmony.settings import Settings, load_settings
+from harmony.settings import MARKETS, Settings, load_settings
 
 
 class _Stop(Exception):
@@ -25,15 +25,18 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 def _print_banner(settings: Settings) -> None:
     token_source = "HARMONY_RASA_TOKEN" if settings.rasa_token_from_env else str(settings.rasa_token_file)
     host = "localhost" if settings.rasa_host in ("127.0.0.1", "localhost") else settings.rasa_host
+    shops = "\n".join(f"    {code:<5} {settings.gateway_url}/shop/{code}" for code in MARKETS)
     print(
         "\nHarmony support assistant is running:\n"
-        f"  REST channel     http://{host}:{settings.rasa_port}/webhooks/rest/webhook\n"
+        f"  shop pages (chat widget)\n{shops}\n"
+        f"  agent console    {settings.gateway_url}/console"
+        '  (create an account: make create-agent USER=marie NAME="Marie")\n'
+        f"  REST channel     http://{host}:{settings.rasa_port}/webhooks/rest/webhook  (internal)\n"
         f"  Rasa HTTP API    http://{host}:{settings.rasa_port}/  (token in {token_source})\n"
         f"  action server    {settings.action_server_url}  (loopback only)\n"
         f"  app database     {display_url(settings.database_url)}\n"
         f"  logs             {settings.var_dir / 'logs'}\n"
-        'Try:  curl -s localhost:%d/webhooks/rest/webhook -d \'{"sender": "me", "message": "Bonjour"}\'\n'
-        "Press Ctrl-C to stop.\n" % settings.rasa_port,
+        "Press Ctrl-C to stop.\n",
         flush=True,
     )
 
@@ -46,7 +49,7 @@ def main() -> int:
     model, trained = ensure_model(settings.models_dir)
     print(f"{'Trained' if trained else 'Using'} model {model.name}.", flush=True)
     signal.signal(signal.SIGTERM, _raise_stop)
-    print("Starting the action server and the Rasa server (about a minute)...", flush=True)
+    print("Starting the action server, the Rasa server and the gateway (about a minute)...", flush=True)
     try:
         with running_stack(settings, model, settings.var_dir / "logs") as processes:
             _print_banner(settings)

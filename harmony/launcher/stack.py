@@ -1,4 +1,4 @@
-"""The bot's back end as processes: the Rasa server and the action server.
+"""The product as processes: the action server, the Rasa server and the gateway.
 
 Used by `make run`, the end-to-end tests and the benchmark, so all three run the
 product exactly the same way.
@@ -18,6 +18,7 @@ from harmony.settings import PROJECT_ROOT, Settings
 
 RASA_START_TIMEOUT = 240.0
 ACTION_START_TIMEOUT = 60.0
+GATEWAY_START_TIMEOUT = 60.0
 
 
 def service_env(settings: Settings, base: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -30,6 +31,8 @@ def service_env(settings: Settings, base: Mapping[str, str] | None = None) -> di
         HARMONY_ACTION_SERVER_URL=settings.action_server_url,
         HARMONY_ACTION_PORT=str(settings.action_port),
         HARMONY_VAR_DIR=str(settings.var_dir),
+        HARMONY_RASA_PORT=str(settings.rasa_port),
+        HARMONY_GATEWAY_PORT=str(settings.gateway_port),
         SANIC_HOST="127.0.0.1",
     )
     return env
@@ -65,19 +68,29 @@ def action_server(settings: Settings, log_path: Path | None = None) -> ManagedPr
     return ManagedProcess("action server", argv, service_env(settings), PROJECT_ROOT, health, log_path)
 
 
+def gateway(settings: Settings, log_path: Path | None = None) -> ManagedProcess:
+    argv = [str(require(app_python())), "-m", "harmony.gateway.app"]
+    health = http_ok(f"http://127.0.0.1:{settings.gateway_port}/health")
+    return ManagedProcess("gateway", argv, service_env(settings), PROJECT_ROOT, health, log_path)
+
+
 @contextmanager
 def running_stack(
     settings: Settings, model: Path, log_dir: Path | None = None
-) -> Iterator[tuple[ManagedProcess, ManagedProcess]]:
-    """Start the action server and the Rasa server, ready to talk; stop both on exit."""
+) -> Iterator[tuple[ManagedProcess, ManagedProcess, ManagedProcess]]:
+    """Start the action server, the Rasa server and the gateway, ready to talk; stop all on exit."""
     actions = action_server(settings, log_dir / "action-server.log" if log_dir else None)
     rasa = rasa_server(settings, model, log_dir / "rasa-server.log" if log_dir else None)
+    front = gateway(settings, log_dir / "gateway.log" if log_dir else None)
     try:
         actions.start()
         rasa.start()
+        front.start()
         actions.wait_ready(ACTION_START_TIMEOUT)
+        front.wait_ready(GATEWAY_START_TIMEOUT)
         rasa.wait_ready(RASA_START_TIMEOUT)
-        yield rasa, actions
+        yield rasa, actions, front
     finally:
+        front.stop()
         rasa.stop()
         actions.stop()

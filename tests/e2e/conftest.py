@@ -27,6 +27,7 @@ def _running(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]
             "HARMONY_VAR_DIR": str(var_dir),
             "HARMONY_RASA_PORT": str(free_port()),
             "HARMONY_ACTION_PORT": str(free_port()),
+            "HARMONY_GATEWAY_PORT": str(free_port()),
             "HARMONY_MODELS_DIR": str(PROJECT_ROOT / "models"),
             **extra_env,
         }

@@ -42,16 +42,15 @@ def test_a_did_you_mean_button_answers_its_topic(stack: Settings) -> None:
     assert chat.last[0]["text"] == load_faq()["invoice"].answer("ro", "ro")
 
 
-def test_two_failures_in_a_row_offer_a_person(stack: Settings) -> None:
+def test_two_failures_in_a_row_hand_off_to_a_person(stack: Settings) -> None:
     chat = Conversation(stack, {"shop": "fr"})
     assert chat.reply("Bonjour")[0] == "utter_greet"
     # no word at all: the NLU cannot be confident, whatever the model
     first = chat.say("???")
     assert first[0][0] in ("utter_did_you_mean", "utter_default")
     assert first[0][1] == "fr"
-    second = chat.say("...")
-    assert second == [("utter_offer_agent", "fr")]
-    assert chat.last[0]["buttons"] == [{"title": "Parler à un conseiller", "payload": "/human_handoff"}]
+    handoff = chat.say_raw("...")[0]["custom"]["handoff"]
+    assert (handoff["reason"], handoff["language"], handoff["shop"]) == ("not_understood_twice", "fr", "fr")
 
 
 def test_out_of_scope_says_what_the_bot_can_do(stack: Settings) -> None:

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import psutil
@@ -34,12 +35,13 @@ def _wait_for(process: subprocess.Popen[str], text: str, timeout: float) -> str:
 
 
 def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, gateway_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "HARMONY_VAR_DIR": str(tmp_path),
         "HARMONY_RASA_PORT": str(rasa_port),
         "HARMONY_ACTION_PORT": str(action_port),
+        "HARMONY_GATEWAY_PORT": str(gateway_port),
         "PYTHONUNBUFFERED": "1",
     }
     process = subprocess.Popen(
@@ -56,6 +58,11 @@ def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
         assert "Loaded the demo orders (14 orders, 7 customers)." in banner
         assert f"REST channel     http://localhost:{rasa_port}/webhooks/rest/webhook" in banner
         assert f"action server    http://127.0.0.1:{action_port}/webhook  (loopback only)" in banner
+        for shop in ("fr", "ro", "intl"):
+            assert f"http://localhost:{gateway_port}/shop/{shop}" in banner
+        assert f"agent console    http://localhost:{gateway_port}/console" in banner
+        with urllib.request.urlopen(f"http://127.0.0.1:{gateway_port}/shop/fr", timeout=10) as page:
+            assert "/static/webchat/webchat.js" in page.read().decode()
         token = (tmp_path / "rasa-token").read_text().strip()
         assert token not in banner
         assert (tmp_path / "harmony.db").exists()
@@ -66,7 +73,7 @@ def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
             assert identify(replies[0]["text"]) == ("utter_greet", language)
 
         children = psutil.Process(process.pid).children(recursive=True)
-        assert len(children) >= 2
+        assert len(children) >= 3
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         output, _ = process.communicate(timeout=60)
         assert process.returncode == 0

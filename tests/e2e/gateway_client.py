@@ -1,0 +1,100 @@
+"""A widget-like socket.io client and an agent's HTTP client for the gateway tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from typing import Any
+
+import socketio
+
+from harmony.settings import PROJECT_ROOT, Settings
+
+REPLY_TIMEOUT = 60.0
+
+
+class Widget:
+    """Speaks to the gateway like rasa-webchat does: session_request, user_uttered, bot_uttered."""
+
+    def __init__(self, url: str, shop: str, language: str) -> None:
+        self.url = url
+        self.custom_data = {"shop": shop, "language": language}
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.received: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.confirmed: asyncio.Queue[str] = asyncio.Queue()
+        self.session_id: str | None = None
+
+        @self.client.on("bot_uttered")
+        async def bot_uttered(message: dict[str, Any]) -> None:
+            await self.received.put(message)
+
+        @self.client.on("session_confirm")
+        async def session_confirm(session_id: str) -> None:
+            await self.confirmed.put(session_id)
+
+    async def open(self, session_id: str | None = None, origin: str | None = None) -> str:
+        await self.client.connect(self.url, headers={"Origin": origin or self.url}, transports=["websocket"])
+        await self.client.emit("session_request", {"session_id": session_id, "customData": self.custom_data})
+        self.session_id = await asyncio.wait_for(self.confirmed.get(), REPLY_TIMEOUT)
+        return self.session_id
+
+    async def say(self, text: str) -> None:
+        await self.client.emit(
+            "user_uttered", {"message": text, "session_id": self.session_id, "customData": self.custom_data}
+        )
+
+    async def next_text(self) -> str:
+        message = await asyncio.wait_for(self.received.get(), REPLY_TIMEOUT)
+        return str(message.get("text"))
+
+    async def close(self) -> None:
+        await self.client.disconnect()
+
+
+class Agent:
+    """An agent's browser-less session on the console API (cookie kept between calls)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.cookie = ""
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            self.url + path,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json", "Cookie": self.cookie},
+            method=method,
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                cookie = response.headers.get("Set-Cookie")
+                if cookie:
+                    self.cookie = cookie.split(";", 1)[0]
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def login(self, username: str, password: str) -> str:
+        status, body = self.call("POST", "/api/agent/login", {"username": username, "password": password})
+        assert status == 200, body
+        return str(body["name"])
+
+
+def create_agent(settings: Settings, username: str, name: str, password: str) -> None:
+    """The documented command, as an operator runs it."""
+    env = {**os.environ, "HARMONY_DATABASE_URL": settings.database_url, "HARMONY_VAR_DIR": str(settings.var_dir)}
+    subprocess.run(
+        [sys.executable, "-m", "harmony", "create-agent", username, "--name", name, "--password-stdin"],
+        input=password + "\n",
+        text=True,
+        check=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )

@@ -1,0 +1,119 @@
+"""A customer on the French shop page and an agent in the console, in real headless chromium.
+
+The whole product runs (gateway, Rasa server, action server); the widget is the stock
+rasa-webchat 1.0.1 served by the gateway.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from harmony.gateway.handoff import handoff_text
+from harmony.kb.faq import load_faq
+from harmony.settings import Settings
+from tests.browser_fixtures import browser  # noqa: F401
+from tests.e2e.gateway_client import create_agent
+
+pytestmark = pytest.mark.e2e
+INJECTION = "<img src=x onerror=alert(1)>"
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def customer(browser: Browser) -> Iterator[Page]:  # noqa: F811
+    context = browser.new_context()
+    yield _watched(context)
+    context.close()
+
+
+@pytest.fixture
+def agent(browser: Browser) -> Iterator[Page]:  # noqa: F811
+    context = browser.new_context()
+    yield _watched(context)
+    context.close()
+
+
+def _watched(context: BrowserContext) -> Page:
+    """A page that fails the test if anything opens a dialog (e.g. an injected alert)."""
+    context.route("**/*", lambda route: route.abort() if "127.0.0.1" not in route.request.url else route.continue_())
+    page = context.new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    return page
+
+
+def _open_widget(page: Page) -> None:
+    sender = page.locator("textarea.rw-new-message")
+    if not sender.is_visible():
+        page.locator("button.rw-launcher").click()
+    expect(sender).to_be_visible(timeout=TIMEOUT_MS)
+
+
+def _send(page: Page, text: str) -> None:
+    page.locator("textarea.rw-new-message").fill(text)
+    page.locator("textarea.rw-new-message").press("Enter")
+
+
+def _expect_bot(page: Page, text: str) -> None:
+    expect(page.locator(".rw-response").filter(has_text=text).last).to_be_visible(timeout=TIMEOUT_MS)
+
+
+def test_customer_and_agent_in_the_browser(stack: Settings, customer: Page, agent: Page) -> None:
+    create_agent(stack, "camille", "Camille", "a long enough password")
+    shop_page = stack.gateway_url.replace("localhost", "127.0.0.1") + "/shop/fr"
+    console_page = stack.gateway_url.replace("localhost", "127.0.0.1") + "/console"
+    faq = load_faq()
+
+    customer.goto(shop_page)
+    _open_widget(customer)
+    _send(customer, "c'est quoi les frais de livraison ?")
+    _expect_bot(customer, faq["shipping_cost"].answer("fr", "fr")[:60])
+
+    _send(customer, "je voudrais parler à un conseiller")
+    expect(customer.locator(".rw-response").last).to_contain_text("conseiller", timeout=TIMEOUT_MS)
+
+    agent.goto(console_page)
+    agent.fill("#username", "camille")
+    agent.fill("#password", "a long enough password")
+    agent.click("#login button[type=submit]")
+    waiting = agent.locator("#queue li").filter(has_text="FR · fr")
+    expect(waiting.first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(waiting.first).to_contain_text("customer_request")
+    waiting.first.click()
+    expect(agent.locator("#summary")).to_contain_text("Language: fr", timeout=TIMEOUT_MS)
+    expect(agent.locator("#summary")).to_contain_text("Verification: not verified")
+    expect(agent.locator("#transcript")).to_contain_text("c'est quoi les frais de livraison ?")
+
+    _expect_bot(customer, handoff_text("agent_joined", "fr", agent="Camille"))
+    agent.fill("#reply", "Bonjour, ici Camille. Je regarde votre demande.")
+    agent.click("#composer button[type=submit]")
+    _expect_bot(customer, "Camille: Bonjour, ici Camille.")
+
+    _send(customer, INJECTION)
+    expect(customer.locator(".rw-client").filter(has_text=INJECTION)).to_be_visible(timeout=TIMEOUT_MS)
+    expect(agent.locator("#transcript")).to_contain_text(INJECTION, timeout=TIMEOUT_MS)
+    assert customer.locator("img[src='x']").count() == 0
+    assert agent.locator("img[src='x']").count() == 0
+
+    agent.click("#hand-back")
+    _expect_bot(customer, handoff_text("handed_back", "fr"))
+    _send(customer, "quels sont les délais de livraison ?")
+    _expect_bot(customer, faq["delivery_time"].answer("fr", "fr")[:60])
+
+    customer.reload()
+    _open_widget(customer)
+    expect(customer.locator(".rw-response").filter(has_text="Camille: Bonjour")).to_be_visible(timeout=TIMEOUT_MS)
+    customer.goto(shop_page + "/delivery")
+    _open_widget(customer)
+    expect(customer.locator(".rw-client").filter(has_text="c'est quoi les frais de livraison ?")).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+
+
+def test_the_console_api_refuses_a_browser_that_is_not_logged_in(stack: Settings, customer: Page) -> None:
+    base = stack.gateway_url.replace("localhost", "127.0.0.1")
+    response = customer.request.get(base + "/api/agent/queue")
+    assert response.status == 401
+    customer.goto(base + "/console")
+    expect(customer.locator("#login")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(customer.locator("#desk")).to_be_hidden()

@@ -1,0 +1,91 @@
+"""The gateway with the real Rasa server and action server: widget protocol, handoff, console API."""
+
+import asyncio
+
+import pytest
+import socketio
+
+from harmony.gateway.handoff import handoff_text
+from harmony.kb.faq import load_faq
+from harmony.settings import Settings
+from tests.e2e.gateway_client import Agent, Widget, create_agent
+
+pytestmark = pytest.mark.e2e
+
+
+def test_faq_over_the_widget_protocol_and_the_session_survives_a_reconnect(stack: Settings) -> None:
+    async def scenario() -> None:
+        widget = Widget(stack.gateway_url, "fr", "fr")
+        session_id = await widget.open()
+        await widget.say("c'est quoi les frais de livraison ?")
+        assert await widget.next_text() == load_faq()["shipping_cost"].answer("fr", "fr")
+        await widget.close()
+        again = Widget(stack.gateway_url, "fr", "fr")
+        assert await again.open(session_id) == session_id  # a page reload keeps the conversation
+        await again.close()
+        stranger = Widget(stack.gateway_url, "fr", "fr")
+        assert await stranger.open("f" * 32) != "f" * 32  # an id we never issued is not accepted
+        await stranger.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_page_of_another_origin_cannot_open_the_socket(stack: Settings) -> None:
+    async def scenario() -> None:
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await Widget(stack.gateway_url, "fr", "fr").open(origin="https://evil.example")
+
+    asyncio.run(scenario())
+
+
+def test_the_console_api_refuses_a_visitor(stack: Settings) -> None:
+    visitor = Agent(stack.gateway_url)
+    for method, path in [
+        ("GET", "/api/agent/queue"),
+        ("GET", "/api/agent/me"),
+        ("POST", "/api/agent/conversations/abc/take"),
+        ("POST", "/api/agent/conversations/abc/messages"),
+    ]:
+        status, body = visitor.call(method, path, {} if method == "POST" else None)
+        assert (status, body) == (401, {"error": "Log in first."})
+    status, body = visitor.call("POST", "/api/agent/login", {"username": "nobody", "password": "wrong password"})
+    assert status == 401
+
+
+def test_handoff_agent_reply_and_back_to_the_bot(stack: Settings) -> None:
+    create_agent(stack, "marie", "Marie", "correct horse battery")
+
+    async def scenario() -> None:
+        widget = Widget(stack.gateway_url, "fr", "fr")
+        session_id = await widget.open()
+        await widget.say("je voudrais parler à un conseiller")
+        waiting = await widget.next_text()
+        assert waiting in (handoff_text("no_agent_online", "fr"),) or "revien" in waiting or "file d'attente" in waiting
+
+        agent = Agent(stack.gateway_url)
+        assert agent.login("marie", "correct horse battery") == "Marie"
+        _, queue = agent.call("GET", "/api/agent/queue")
+        row = next(r for r in queue["waiting"] if r["id"] == session_id)
+        assert (row["language"], row["shop"], row["reason"]) == ("fr", "fr", "customer_request")
+        assert row["summary"]["verification"] == "not verified"
+
+        assert agent.call("POST", f"/api/agent/conversations/{session_id}/take", {})[0] == 200
+        assert await widget.next_text() == handoff_text("agent_joined", "fr", agent="Marie")
+        assert (
+            agent.call("POST", f"/api/agent/conversations/{session_id}/messages", {"text": "Bonjour, je suis là."})[0]
+            == 200
+        )
+        assert await widget.next_text() == "Marie: Bonjour, je suis là."
+        await widget.say("merci, ma question porte sur une facture")
+        await asyncio.sleep(1)
+        assert widget.received.empty()  # the bot stays silent while the agent owns the conversation
+        _, conversation = agent.call("GET", f"/api/agent/conversations/{session_id}")
+        assert conversation["messages"][-1]["text"] == "merci, ma question porte sur une facture"
+
+        assert agent.call("POST", f"/api/agent/conversations/{session_id}/hand-back", {})[0] == 200
+        assert await widget.next_text() == handoff_text("handed_back", "fr")
+        await widget.say("quels sont les délais de livraison ?")
+        assert await widget.next_text() == load_faq()["delivery_time"].answer("fr", "fr")
+        await widget.close()
+
+    asyncio.run(scenario())
