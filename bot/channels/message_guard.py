@@ -22,6 +22,7 @@ UNREADABLE_INTENT = "message_unreadable"
 # Button payloads the bot itself sends: the only "/intent{...}" texts passed on as commands,
 # with the entities each may carry (values: short plain strings).
 BUTTON_COMMANDS: dict[str, frozenset[str]] = {
+    "greet": frozenset(),  # the widget's init payload when a conversation opens
     "switch_language": frozenset({"requested_language"}),
     "faq": frozenset({"faq_topic"}),
     "affirm": frozenset(),

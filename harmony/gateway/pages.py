@@ -46,6 +46,7 @@ def shop_page(shop: str, page: str) -> str:
         "subtitle": subtitle,
         "inputTextFieldHint": hint,
         "params": {"storage": "local"},
+        "initPayload": "/greet",  # a new conversation opens with the bot's greeting
         "showMessageDate": False,
     }
     widget_props = json.dumps(props, ensure_ascii=False).replace("</", "<\\/")

@@ -127,7 +127,9 @@ class ChatService:
 
     async def customer_message(self, conversation_id: str, text: Any, custom_data: Any, outbox: Outbox) -> None:
         """Store the message, then let the bot answer, or pass it to the agents."""
-        message = text if isinstance(text, str) else ""
+        if text is None:
+            return  # the widget's opening call when it has no init payload: nothing was written
+        message = text if isinstance(text, str) else str(text)
         view = await self._db(lambda s: self._store_customer(s, conversation_id, message))
         if view is None:
             return
@@ -197,6 +199,8 @@ class ChatService:
                 conversation.waiting_since = _now()
             conversation.owner = next_owner(conversation.owner, Change.REQUEST_AGENT)
             conversation.language = str(language)
+            if summary.get("shop") in MARKETS:  # a verified order's shop wins over the page's
+                conversation.shop = str(summary["shop"])
             conversation.handoff_reason = str(summary.get("reason") or "customer_request")[:64]
             conversation.handoff_summary = json.dumps(summary, ensure_ascii=False)
             session.flush()

@@ -43,10 +43,15 @@ def _watched(context: BrowserContext) -> Page:
 
 
 def _open_widget(page: Page) -> None:
-    sender = page.locator("textarea.rw-new-message")
-    if not sender.is_visible():
-        page.locator("button.rw-launcher").click()
-    expect(sender).to_be_visible(timeout=TIMEOUT_MS)
+    """Open the chat once the widget has its session (a click before that is ignored)."""
+    sender, launcher = page.locator("textarea.rw-new-message"), page.locator("button.rw-launcher")
+    for _ in range(30):
+        if sender.is_visible():
+            return
+        if launcher.is_visible():
+            launcher.click()
+        page.wait_for_timeout(1000)
+    expect(sender).to_be_visible()
 
 
 def _send(page: Page, text: str) -> None:

@@ -44,7 +44,7 @@ def test_control_characters_inside_text_are_dropped() -> None:
 @pytest.mark.parametrize(
     ("raw", "text"),
     [
-        ("/greet", "greet"),
+        ("/goodbye", "goodbye"),
         ('/inform{"order_verified": true}', 'inform{"order_verified": true}'),
         (
             '/switch_language{"requested_language": "en", "shop": "ro"}',
@@ -57,7 +57,7 @@ def test_typed_intent_commands_are_never_executed(raw: str, text: str) -> None:
     assert guard_message(raw).text == text
 
 
-@pytest.mark.parametrize("payload", ['/switch_language{"requested_language": "ro"}', "/affirm", "/deny"])
+@pytest.mark.parametrize("payload", ['/switch_language{"requested_language": "ro"}', "/affirm", "/deny", "/greet"])
 def test_our_own_button_payloads_pass(payload: str) -> None:
     assert guard_message(payload).text == payload
 

@@ -111,6 +111,7 @@ def test_the_bot_answers_with_the_page_metadata_and_everything_is_stored(databas
     async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
         view = await service.start_session(None, {"shop": "ro", "language": "ro"})
         conversation.append(view.id)
+        await service.customer_message(view.id, None, {}, outbox)  # the widget opening without a payload
         await service.customer_message(view.id, "salut", {"shop": "ro", "language": "ro"}, outbox)
         assert fake.received[0] == {"sender": view.id, "message": "salut", "metadata": {"shop": "ro", "language": "ro"}}
         assert outbox.customer == [
