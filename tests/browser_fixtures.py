@@ -12,9 +12,10 @@ from playwright.sync_api import Browser, BrowserContext
 from tests.browser import chromium_browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless chromium for the whole session, started by the first test that asks."""
+    """One headless chromium per test module, closed with it: Playwright's sync API holds an
+    event loop while it runs, which would stop later tests from using `asyncio.run`."""
     with chromium_browser() as launched:
         yield launched
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from harmony.gateway.handoff import handoff_text
 from harmony.kb.faq import load_faq
 from harmony.settings import Settings
-from tests.browser_fixtures import browser  # noqa: F401
+from tests.browser import chromium_browser
 from tests.e2e.gateway_client import create_agent
 
 pytestmark = pytest.mark.e2e
@@ -20,15 +20,22 @@ INJECTION = "<img src=x onerror=alert(1)>"
 TIMEOUT_MS = 60_000
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Closed with this module: Playwright's sync API holds an event loop while it runs."""
+    with chromium_browser() as launched:
+        yield launched
+
+
 @pytest.fixture
-def customer(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def customer(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()
     yield _watched(context)
     context.close()
 
 
 @pytest.fixture
-def agent(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def agent(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()
     yield _watched(context)
     context.close()

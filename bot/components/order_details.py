@@ -1,0 +1,54 @@
+"""Rasa NLU component: a message that identifies an order is `inform`, whatever the model guessed.
+
+Order numbers and e-mail addresses are patterns, not language: "claire.martin@example.fr"
+alone once came out as `affirm`, "HM-100104 / sophie.bernard@example.fr" as a password
+question. When the message is essentially an order number and/or an e-mail and the model
+did not pick an order question (which keeps its own details, e.g. "cancel HM-100101"),
+the intent becomes `inform` so the dialogue continues the order verification.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from harmony.orders.references import looks_like_order_details
+
+ORDER_QUESTIONS = frozenset({"track_order", "cancel_order", "return_order", "modify_order", "inform"})
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class OrderDetailsIntent(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"intent": "inform"}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        self._intent = str(config["intent"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OrderDetailsIntent:
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            predicted = (message.data.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            text = str(message.get(TEXT) or "")
+            if predicted not in ORDER_QUESTIONS and looks_like_order_details(text):
+                detected = {INTENT_NAME_KEY: self._intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.data[INTENT] = dict(detected)
+                message.data.setdefault(INTENT_RANKING_KEY, [])
+                message.data[INTENT_RANKING_KEY].insert(0, dict(detected))
+        return messages
