@@ -152,6 +152,11 @@ class ChatService:
             await self._system(view, handoff_text("unavailable", view.language), outbox)
             return
         turn = read_rasa_turn(answer)
+        if not turn.replies and turn.handoff is None:
+            # Our bot answers every message; silence means a failed action (e.g. the action
+            # server is down), which Rasa only logs. The customer hears about it.
+            await self._system(view, handoff_text("unavailable", view.language), outbox)
+            return
         for reply in turn.replies:
             await self._bot(view, reply, outbox)
         if turn.handoff is not None:
