@@ -9,6 +9,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.order_conversation import ORDER_REQUESTS, OrderTurn, cancellation_awaits_answer
+from harmony.orders.references import words_besides_details
+
+QUESTION_WORDS = 3  # "where's my order?" besides the details: a question, not just details
+QUESTION_CONFIDENCE = 0.02
 
 
 def _intent(tracker: Tracker) -> str:
@@ -27,6 +31,19 @@ class ActionAnswerOrderQuestion(Action):
         return OrderTurn(dispatcher, tracker).handle_request(request)
 
 
+def implied_request(parse: Dict[str, Any]) -> str | None:
+    """The order question asked along with the details ("has my order shipped? HM-100106 ...").
+
+    The model may call the whole message `inform`; its ranking still shows the question.
+    """
+    if words_besides_details(str(parse.get("text") or "")) < QUESTION_WORDS:
+        return None
+    for ranked in parse.get("intent_ranking") or []:
+        if ranked.get("name") in ORDER_REQUESTS and float(ranked.get("confidence") or 0) >= QUESTION_CONFIDENCE:
+            return str(ranked["name"])
+    return None
+
+
 class ActionCollectOrderDetails(Action):
     """An order number and/or e-mail: continue the pending question, or ask what it is about."""
 
@@ -34,7 +51,8 @@ class ActionCollectOrderDetails(Action):
         return "action_collect_order_details"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        return OrderTurn(dispatcher, tracker).handle_request(tracker.get_slot("order_request"))
+        request = tracker.get_slot("order_request") or implied_request(tracker.latest_message)
+        return OrderTurn(dispatcher, tracker).handle_request(request)
 
 
 class ActionResolveConfirmation(Action):

@@ -49,5 +49,9 @@ def looks_like_order_details(text: str) -> bool:
         return True
     if not (number or email):
         return False
-    rest = _EMAIL.sub(" ", _ORDER_NUMBER.sub(" ", text))
-    return len(re.findall(r"\w+", rest)) <= 2
+    return words_besides_details(text) <= 2
+
+
+def words_besides_details(text: str) -> int:
+    """How many words the message has once its order number and e-mail are taken out."""
+    return len(re.findall(r"\w+", _EMAIL.sub(" ", _ORDER_NUMBER.sub(" ", text))))

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
 from bot.actions.faq import ActionClarifyQuestion
+from bot.actions.orders import implied_request
 from harmony.database_setup import load_fixture_file
 from harmony.db.engine import make_engine, session_factory
 from harmony.db.models import AuditRecord, Order
@@ -268,3 +269,12 @@ def test_order_details_taken_for_a_password_question_still_identify_the_order(de
     assert "Rollator" in chat.text(
         "sure, it's hm-100104 and my email is sophie.bernard@example.fr", "faq/forgot_password"
     )
+
+
+def test_a_question_asked_with_the_details_is_answered_even_if_the_model_said_inform() -> None:
+    parse = {
+        "text": "has my order shipped yet? HM100106, email lucas.moreau@example.fr",
+        "intent_ranking": [{"name": "inform", "confidence": 0.63}, {"name": "track_order", "confidence": 0.3}],
+    }
+    assert implied_request(parse) == "track_order"
+    assert implied_request({**parse, "text": "HM100106 lucas.moreau@example.fr"}) is None
