@@ -15,9 +15,10 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.components.intent_override import override_intent
 from harmony.orders.references import looks_like_order_details
 
 ORDER_QUESTIONS = frozenset({"track_order", "cancel_order", "return_order", "modify_order", "inform"})
@@ -47,8 +48,5 @@ class OrderDetailsIntent(GraphComponent):
             predicted = (message.data.get(INTENT) or {}).get(INTENT_NAME_KEY)
             text = str(message.get(TEXT) or "")
             if predicted not in ORDER_QUESTIONS and looks_like_order_details(text):
-                detected = {INTENT_NAME_KEY: self._intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-                message.data[INTENT] = dict(detected)
-                message.data.setdefault(INTENT_RANKING_KEY, [])
-                message.data[INTENT_RANKING_KEY].insert(0, dict(detected))
+                override_intent(message, self._intent, 1.0)
         return messages

@@ -17,8 +17,10 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import RESPONSE_SELECTOR_PREDICTION_KEY, RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.intent_override import override_intent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -44,13 +46,7 @@ class RetrievalConfidenceFallback(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if self._topic_is_uncertain(message):
-                fallback = {
-                    INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                    PREDICTED_CONFIDENCE_KEY: self._threshold,
-                }
-                message.data[INTENT] = dict(fallback)
-                message.data.setdefault(INTENT_RANKING_KEY, [])
-                message.data[INTENT_RANKING_KEY].insert(0, dict(fallback))
+                override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, self._threshold)
         return messages
 
     def _topic_is_uncertain(self, message: Message) -> bool:
