@@ -171,7 +171,8 @@ class ChatService:
         return _view(conversation)
 
     async def _bot(self, view: ConversationView, reply: BotReply, outbox: Outbox) -> None:
-        await self._db(lambda s: self._store(s, view.id, "bot", reply.text, None, reply.buttons))
+        text = reply.text if reply.custom is None else json.dumps(reply.custom, ensure_ascii=False)
+        await self._db(lambda s: self._store(s, view.id, "bot", text, None, reply.buttons))
         await outbox.to_customer(view.id, reply.as_bot_uttered())
 
     async def _system(self, view: ConversationView, text: str, outbox: Outbox) -> None:

@@ -10,8 +10,11 @@ from typing import Any
 class BotReply:
     text: str
     buttons: list[dict[str, str]] = field(default_factory=list)
+    custom: dict[str, Any] | None = None  # a custom payload, passed to the widget as it is
 
     def as_bot_uttered(self) -> dict[str, Any]:
+        if self.custom is not None:
+            return dict(self.custom)
         message: dict[str, Any] = {"text": self.text}
         if self.buttons:
             message["quick_replies"] = [
@@ -35,6 +38,9 @@ def read_rasa_turn(messages: list[dict[str, Any]]) -> RasaTurn:
         custom = message.get("custom")
         if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
             handoff = custom["handoff"]
+            continue
+        if isinstance(custom, dict):
+            replies.append(BotReply("", custom=custom))
             continue
         text = message.get("text")
         if isinstance(text, str) and text.strip():
