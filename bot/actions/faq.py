@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.clarification import candidates, is_second_failure_in_a_row, suggestions
 from bot.actions.handoff import request_handoff
-from bot.actions.order_conversation import OrderTurn, order_follow_up
+from bot.actions.order_conversation import FOLLOW_UP_OF_TOPIC, OrderTurn, order_follow_up
 from harmony.kb.faq import load_faq
 from harmony.orders.references import find_email, find_order_number, looks_like_order_details
 from harmony.settings import LANGUAGES, PROJECT_ROOT
@@ -60,8 +60,9 @@ class ActionAnswerFaq(Action):
             key = str((selected.get("response") or {}).get("intent_response_key") or "")
             topic = key.split("/", 1)[1] if key.startswith("faq/") else None
         text = str(tracker.latest_message.get("text") or "")
-        if intent == "faq" and looks_like_order_details(text):
-            return OrderTurn(dispatcher, tracker).handle_request(tracker.get_slot("order_request"))
+        if intent == "faq" and looks_like_order_details(text):  # e.g. "not arrived: HM-100106 + e-mail"
+            request = tracker.get_slot("order_request") or FOLLOW_UP_OF_TOPIC.get(str(topic))
+            return OrderTurn(dispatcher, tracker).handle_request(request)
         follow_up = order_follow_up(tracker, topic) if intent == "faq" and not button_topic else None
         if follow_up:
             return OrderTurn(dispatcher, tracker).handle_request(follow_up)

@@ -278,3 +278,10 @@ def test_a_question_asked_with_the_details_is_answered_even_if_the_model_said_in
     }
     assert implied_request(parse) == "track_order"
     assert implied_request({**parse, "text": "HM100106 lucas.moreau@example.fr"}) is None
+
+
+def test_a_late_parcel_with_its_order_details_gets_the_tracking(demo_db: str) -> None:
+    answer = OrderChat(language="fr").text(
+        "toujours pas reçu ! HM-100106 lucas.moreau@example.fr", "faq/parcel_delayed"
+    )
+    assert "Colissimo" in answer and "6A98765432109" in answer
