@@ -52,7 +52,7 @@ def _run(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from harmony.bench.main import main
 
-    return main(quick=args.quick)
+    return main(quick=args.quick, train=not args.no_training)
 
 
 def _read_new_password(from_stdin: bool) -> str:
@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
     bench = commands.add_parser("bench", help="benchmark our bot against a stock `rasa init` bot")
     bench.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
+    bench.add_argument(
+        "--no-training", action="store_true", help="use the current model; our training time is not measured"
+    )
     bench.set_defaults(handler=_bench)
     agent = commands.add_parser("create-agent", help="create a support agent's account (asks for the password)")
     agent.add_argument("username", help="3 to 32 characters among a-z, 0-9, '.', '_' and '-' (stored lowercase)")

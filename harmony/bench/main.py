@@ -14,11 +14,12 @@ from harmony.bench.load import LoadResult, run_load
 from harmony.bench.machine import describe_machine, resident_memory_mib
 from harmony.bench.report import write_report
 from harmony.bench.stock_bot import create_stock_project, stock_server, train_stock
+from harmony.bench.widget_load import run_widget_load
 from harmony.database_setup import prepare_database
 from harmony.launcher.environments import rasa_process_env
 from harmony.launcher.processes import ManagedProcess
-from harmony.launcher.stack import action_server, rasa_server
-from harmony.launcher.training import train_command
+from harmony.launcher.stack import GATEWAY_START_TIMEOUT, action_server, gateway, rasa_server
+from harmony.launcher.training import ensure_model, train_command
 from harmony.rasa_rest import send_message
 from harmony.settings import PROJECT_ROOT, load_settings
 
@@ -34,6 +35,7 @@ class BotResult:
     cold_start_seconds: float = 0.0
     memory_mib: dict[str, float] = field(default_factory=dict)
     loads: list[LoadResult] = field(default_factory=list)
+    widget_loads: list[LoadResult] = field(default_factory=list)
 
 
 def _free_port() -> int:
@@ -56,40 +58,54 @@ def _first_answer(base_url: str, timeout: float = 300.0) -> None:
 
 
 def _measure_running(
-    result: BotResult, base_url: str, processes: dict[str, ManagedProcess], levels: list[tuple[int, int]]
+    result: BotResult,
+    base_url: str,
+    widget_url: str,
+    processes: dict[str, ManagedProcess],
+    levels: list[tuple[int, int]],
+    origin: str | None = None,
 ) -> None:
     run_load(base_url, 1, WARM_UP_REQUESTS, 120)
+    run_widget_load(widget_url, 1, WARM_UP_REQUESTS, 120, origin)
     for name, process in processes.items():
         if process.pid is not None:
             result.memory_mib[name] = resident_memory_mib(process.pid)
     for concurrency, requests in levels:
         print(f"  {result.name}: {requests} requests, {concurrency} concurrent conversation(s)...", flush=True)
         result.loads.append(run_load(base_url, concurrency, requests, max_seconds=180))
+        result.widget_loads.append(run_widget_load(widget_url, concurrency, requests, 180, origin))
 
 
-def bench_ours(work: Path, levels: list[tuple[int, int]]) -> BotResult:
+def bench_ours(work: Path, levels: list[tuple[int, int]], train: bool = True) -> BotResult:
     result = BotResult("ours")
-    print("Training our bot (no cache)...", flush=True)
-    started = time.perf_counter()
-    subprocess.run(
-        train_command(work / "models", "bench"),
-        cwd=PROJECT_ROOT,
-        env=rasa_process_env(**NO_CACHE),
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    result.training_seconds = time.perf_counter() - started
+    if train:
+        print("Training our bot (no cache)...", flush=True)
+        started = time.perf_counter()
+        subprocess.run(
+            train_command(work / "models", "bench"),
+            cwd=PROJECT_ROOT,
+            env=rasa_process_env(**NO_CACHE),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        result.training_seconds = time.perf_counter() - started
+        model = work / "models" / "bench.tar.gz"
+    else:
+        model, _ = ensure_model(load_settings().models_dir)
+        result.training_seconds = float("nan")
     settings = load_settings(
         {
             "HARMONY_VAR_DIR": str(work / "var"),
             "HARMONY_RASA_PORT": str(_free_port()),
             "HARMONY_ACTION_PORT": str(_free_port()),
+            "HARMONY_GATEWAY_PORT": str(_free_port()),
         }
     )
     prepare_database(settings.database_url, settings.fixture_file)
     actions = action_server(settings, work / "logs" / "ours-actions.log")
-    rasa = rasa_server(settings, work / "models" / "bench.tar.gz", work / "logs" / "ours-rasa.log")
+    rasa = rasa_server(settings, model, work / "logs" / "ours-rasa.log")
+    front = gateway(settings, work / "logs" / "ours-gateway.log")
     try:
         print("Cold start of our bot...", flush=True)
         started = time.perf_counter()
@@ -97,8 +113,13 @@ def bench_ours(work: Path, levels: list[tuple[int, int]]) -> BotResult:
         rasa.start()
         _first_answer(settings.rasa_url)
         result.cold_start_seconds = time.perf_counter() - started
-        _measure_running(result, settings.rasa_url, {"Rasa server": rasa, "action server": actions}, levels)
+        front.start()
+        front.wait_ready(GATEWAY_START_TIMEOUT)
+        processes = {"Rasa server": rasa, "action server": actions, "gateway": front}
+        gateway_url = f"http://127.0.0.1:{settings.gateway_port}"
+        _measure_running(result, settings.rasa_url, gateway_url, processes, levels, origin=gateway_url)
     finally:
+        front.stop()
         rasa.stop()
         actions.stop()
     return result
@@ -117,19 +138,20 @@ def bench_stock(work: Path, levels: list[tuple[int, int]]) -> BotResult:
         server.start()
         _first_answer(f"http://127.0.0.1:{port}")
         result.cold_start_seconds = time.perf_counter() - started
-        _measure_running(result, f"http://127.0.0.1:{port}", {"Rasa server": server}, levels)
+        url = f"http://127.0.0.1:{port}"
+        _measure_running(result, url, url, {"Rasa server": server}, levels)
     finally:
         server.stop()
     return result
 
 
-def main(quick: bool = False) -> int:
+def main(quick: bool = False, train: bool = True) -> int:
     levels = [(1, 30), (8, 80)] if quick else [(1, 200), (8, 600)]
     started_at = datetime.now(timezone.utc)
     with tempfile.TemporaryDirectory(prefix="harmony-bench-") as tmp:
         work = Path(tmp)
-        ours = bench_ours(work, levels)
+        ours = bench_ours(work, levels, train)
         stock = bench_stock(work, levels)
-    write_report(REPORT, started_at, describe_machine(), ours, stock, quick)
+    write_report(REPORT, started_at, describe_machine(), ours, stock, quick, train)
     print(f"Wrote {REPORT.relative_to(PROJECT_ROOT)}")
     return 0

@@ -32,19 +32,29 @@ def _rows(ours: BotResult, stock: BotResult) -> list[tuple[str, float, float, st
             ".0f",
         ),
     ]
-    for mine, theirs in zip(ours.loads, stock.loads, strict=True):
-        label = f"{mine.concurrency} conversation{'s' if mine.concurrency > 1 else ''}"
-        rows += [
-            (f"latency p50, {label} (ms)", mine.percentile(50), theirs.percentile(50), ".0f"),
-            (f"latency p95, {label} (ms)", mine.percentile(95), theirs.percentile(95), ".0f"),
-            (f"latency p99, {label} (ms)", mine.percentile(99), theirs.percentile(99), ".0f"),
-            (f"throughput, {label} (messages/s)", mine.throughput, theirs.throughput, ".1f"),
-        ]
+    for channel, mine_loads, their_loads in (
+        ("REST", ours.loads, stock.loads),
+        ("widget socket.io", ours.widget_loads, stock.widget_loads),
+    ):
+        for mine, theirs in zip(mine_loads, their_loads, strict=True):
+            label = f"{channel}, {mine.concurrency} conversation{'s' if mine.concurrency > 1 else ''}"
+            rows += [
+                (f"latency p50, {label} (ms)", mine.percentile(50), theirs.percentile(50), ".0f"),
+                (f"latency p95, {label} (ms)", mine.percentile(95), theirs.percentile(95), ".0f"),
+                (f"latency p99, {label} (ms)", mine.percentile(99), theirs.percentile(99), ".0f"),
+                (f"throughput, {label} (messages/s)", mine.throughput, theirs.throughput, ".1f"),
+            ]
     return rows
 
 
 def write_report(
-    path: Path, started_at: datetime, machine: str, ours: BotResult, stock: BotResult, quick: bool
+    path: Path,
+    started_at: datetime,
+    machine: str,
+    ours: BotResult,
+    stock: BotResult,
+    quick: bool,
+    trained: bool = True,
 ) -> None:
     lines = [
         "# Benchmarks",
@@ -53,11 +63,17 @@ def write_report(
         "",
         f"- date: {started_at:%Y-%m-%d %H:%M} UTC{' (quick run: fewer requests)' if quick else ''}",
         f"- machine: {machine}",
-        "- ours: this project's model (`config.yml`), Rasa server + action server, SQL tracker store (SQLite)",
-        "- stock: Rasa's `rasa init` project, trained and served by the same Rasa 3.6.21, in-memory tracker store",
-        "- path measured: HTTP POST to the REST channel `/webhooks/rest/webhook` until the reply (closed loop)",
+        "- ours: this project's model (`config.yml`), Rasa server + action server + gateway, SQL tracker store"
+        " and app database (SQLite)",
+        "- stock: Rasa's `rasa init` project, trained and served by the same Rasa 3.6.21, in-memory tracker store,"
+        " Rasa's own socket.io channel",
+        "- paths measured (closed loop): REST = HTTP POST to the Rasa REST channel until the reply; widget"
+        " socket.io = rasa-webchat's protocol (`user_uttered` until the first `bot_uttered`), for ours through"
+        " the gateway (which stores every message and calls Rasa over REST), for stock Rasa's socket.io channel;"
+        " the rest of a turn's replies are drained (50 ms of quiet) before the next message",
         f"- each conversation (a new sender id) sends, in order: {', '.join(repr(m) for m in SCRIPT)}",
-        "- training without Rasa's cache (`RASA_MAX_CACHE_SIZE=0`); the two bots are measured one after the other",
+        "- training without Rasa's cache (`RASA_MAX_CACHE_SIZE=0`); the two bots are measured one after the other"
+        + ("" if trained else "; **our training not measured in this run** (`--no-training`: the current model)"),
         "",
         "| metric | ours | stock | ours / stock |",
         "|---|---:|---:|---:|",
@@ -70,10 +86,11 @@ def write_report(
         lines.append(f"- {result.name}: {parts}")
     lines += ["", "Requests and errors per load level:", ""]
     for result in (ours, stock):
-        for load in result.loads:
-            lines.append(
-                f"- {result.name}, {load.concurrency} concurrent: {load.requests} answered, "
-                f"{load.errors} errors, {load.seconds:.1f} s, mean {load.mean_ms:.0f} ms"
-            )
+        for channel, loads in (("REST", result.loads), ("widget", result.widget_loads)):
+            for load in loads:
+                lines.append(
+                    f"- {result.name}, {channel}, {load.concurrency} concurrent: {load.requests} answered, "
+                    f"{load.errors} errors, {load.seconds:.1f} s, mean {load.mean_ms:.0f} ms"
+                )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

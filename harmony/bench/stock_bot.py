@@ -19,8 +19,19 @@ def initial_project_dir() -> Path:
     return found[0]
 
 
+# Rasa's own socket.io channel, as its docs configure it for rasa-webchat.
+SOCKETIO_CREDENTIALS = """
+socketio:
+  user_message_evt: user_uttered
+  bot_message_evt: bot_uttered
+  session_persistence: true
+"""
+
+
 def create_stock_project(target: Path) -> Path:
     shutil.copytree(initial_project_dir(), target, ignore=shutil.ignore_patterns("__pycache__"))
+    credentials = target / "credentials.yml"
+    credentials.write_text(credentials.read_text(encoding="utf-8") + SOCKETIO_CREDENTIALS, encoding="utf-8")
     return target
 
 

@@ -5,6 +5,7 @@ import asyncio
 import pytest
 import socketio
 
+from harmony.bench.widget_load import run_widget_load
 from harmony.gateway.handoff import handoff_text
 from harmony.kb.faq import load_faq
 from harmony.settings import Settings
@@ -89,3 +90,10 @@ def test_handoff_agent_reply_and_back_to_the_bot(stack: Settings) -> None:
         await widget.close()
 
     asyncio.run(scenario())
+
+
+def test_the_benchmark_widget_load_runs_through_the_gateway(stack: Settings) -> None:
+    url = stack.gateway_url.replace("localhost", "127.0.0.1")
+    result = run_widget_load(url, concurrency=2, total_requests=8, max_seconds=120, origin=url)
+    assert (result.requests, result.errors) == (8, 0)
+    assert all(latency > 0 for latency in result.latencies_ms)
