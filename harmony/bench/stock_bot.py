@@ -19,12 +19,14 @@ def initial_project_dir() -> Path:
     return found[0]
 
 
-# Rasa's own socket.io channel, as its docs configure it for rasa-webchat.
+# Rasa's own socket.io channel for rasa-webchat. Without session persistence: Rasa 3.6 calls
+# python-socketio 5's `enter_room` coroutine without awaiting it, so with persistence the
+# replies go to a room the socket never joined (the 15:59 benchmark run got no answer).
 SOCKETIO_CREDENTIALS = """
 socketio:
   user_message_evt: user_uttered
   bot_message_evt: bot_uttered
-  session_persistence: true
+  session_persistence: false
 """
 
 
