@@ -12,10 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.clarification import candidates, is_second_failure_in_a_row, suggestions
 from bot.actions.handoff import request_handoff
+from bot.actions.language import conversation_language
 from bot.actions.order_conversation import FOLLOW_UP_OF_TOPIC, OrderTurn, order_follow_up
 from harmony.kb.faq import load_faq
 from harmony.orders.references import find_email, find_order_number, looks_like_order_details
-from harmony.settings import LANGUAGES, PROJECT_ROOT
+from harmony.settings import PROJECT_ROOT
 
 INTENT_TITLES = PROJECT_ROOT / "kb" / "intent_titles.yml"
 # FAQ topics the policy cannot settle alone: the answer, then a person (per shop).
@@ -34,11 +35,6 @@ def _faq_titles() -> dict[str, dict[str, str]]:
 def _intent_titles() -> dict[str, dict[str, str]]:
     titles: dict[str, dict[str, str]] = yaml.safe_load(INTENT_TITLES.read_text(encoding="utf-8"))
     return titles
-
-
-def _language(tracker: Tracker) -> str:
-    language = tracker.get_slot("language")
-    return language if language in LANGUAGES else "en"
 
 
 class ActionAnswerFaq(Action):
@@ -91,7 +87,9 @@ class ActionClarifyQuestion(Action):
         if is_second_failure_in_a_row(tracker.events):
             request_handoff(dispatcher, tracker, "not_understood_twice")
             return []
-        buttons = suggestions(candidates(tracker.latest_message), _language(tracker), _faq_titles(), _intent_titles())
+        buttons = suggestions(
+            candidates(tracker.latest_message), conversation_language(tracker), _faq_titles(), _intent_titles()
+        )
         if not buttons:
             dispatcher.utter_message(response="utter_default")
             return []

@@ -11,6 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from harmony.settings import LANGUAGES
 
 
+def conversation_language(tracker: Tracker) -> str:
+    """The conversation's language (English if the slot were ever empty)."""
+    language = tracker.get_slot("language")
+    return language if language in LANGUAGES else "en"
+
+
 class ActionSwitchLanguage(Action):
     """Sets `language` when one was named; the rule then confirms in that language."""
 

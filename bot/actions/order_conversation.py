@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handoff import request_handoff
+from bot.actions.language import conversation_language
 from harmony.orders.cancellation import decide_cancellation
 from harmony.orders.facts import OrderFacts
 from harmony.orders.messages import message
@@ -37,7 +38,7 @@ from harmony.orders.returns import decide_returns
 from harmony.orders.store import OrderStore, OrderStoreUnavailable, store_for
 from harmony.orders.tracking import estimate
 from harmony.orders.verification import MAX_FAILED_ATTEMPTS, NextStep, VerificationState
-from harmony.settings import LANGUAGES, load_settings
+from harmony.settings import load_settings
 
 ORDER_REQUESTS = ("track_order", "cancel_order", "return_order", "modify_order")
 ORDER_ACTIONS = frozenset(
@@ -115,8 +116,7 @@ class OrderTurn:
     def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker, store: OrderStore | None = None) -> None:
         self.dispatcher = dispatcher
         self.tracker = tracker
-        language = tracker.get_slot("language")
-        self.language = language if language in LANGUAGES else "en"
+        self.language = conversation_language(tracker)
         self.store = store or store_for(load_settings().database_url)
         self.now = datetime.now(timezone.utc)
         self.events: list[EventType] = []
