@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from harmony.agents.accounts import agent_for_token, authenticate, close_session, open_session
 from harmony.gateway.agents_hub import AgentsHub
 from harmony.gateway.handoff import Change, HandoffError
-from harmony.gateway.service import MAX_MESSAGE_CHARS, ChatService, Outbox, RateLimiter
+from harmony.gateway.service import MAX_MESSAGE_CHARS, ChatService, Outbox, RateLimiter, in_transaction
 from harmony.gateway.transcripts import find_conversation, transcript
 from harmony.kb.faq import load_faq
 
@@ -42,11 +41,7 @@ class Console:
         self.logins = RateLimiter(limit=5, window=60.0)
 
     async def _db(self, work: Callable[[Session], Any]) -> Any:
-        def run() -> Any:
-            with self.sessions.begin() as session:
-                return work(session)
-
-        return await asyncio.to_thread(run)
+        return await in_transaction(self.sessions, work)
 
     async def _agent_name(self, request: web.Request) -> str | None:
         token = request.cookies.get(COOKIE)

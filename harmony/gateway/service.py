@@ -58,6 +58,16 @@ def _view(conversation: Conversation) -> ConversationView:
     return ConversationView(conversation.id, conversation.shop, conversation.language, conversation.owner)
 
 
+async def in_transaction(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+    """Run `work` in one transaction in a worker thread, so the event loop never waits on the database."""
+
+    def run() -> T:
+        with sessions.begin() as session:
+            return work(session)
+
+    return await asyncio.to_thread(run)
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -98,11 +108,7 @@ class ChatService:
         self.rate = RateLimiter()
 
     async def _db(self, work: Callable[[Session], T]) -> T:
-        def run() -> T:
-            with self.sessions.begin() as session:
-                return work(session)
-
-        return await asyncio.to_thread(run)
+        return await in_transaction(self.sessions, work)
 
     # --- customer side -------------------------------------------------------------
 
