@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,23 @@ from harmony.gateway.agents_hub import AgentsHub
 from harmony.gateway.handoff import Change, HandoffError
 from harmony.gateway.service import MAX_MESSAGE_CHARS, ChatService, Outbox, RateLimiter, in_transaction
 from harmony.gateway.transcripts import find_conversation, transcript
-from harmony.kb.faq import load_faq
+from harmony.kb.faq import FaqEntry, load_faq
 
 COOKIE = "harmony_agent"
 CONSOLE_PAGE = Path(__file__).parent / "static" / "console.html"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CHANGES = {"take": Change.AGENT_TAKES, "hand-back": Change.HAND_BACK, "close": Change.CLOSE}
+
+
+@lru_cache(maxsize=1)
+def _console_page() -> str:
+    return CONSOLE_PAGE.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _faq() -> dict[str, FaqEntry]:
+    """The knowledge base, read once per process (it changes only with a deployment)."""
+    return load_faq()
 
 
 def _json_error(status: int, message: str) -> web.Response:
@@ -68,7 +80,7 @@ class Console:
     # --- routes -----------------------------------------------------------------
 
     async def page(self, request: web.Request) -> web.Response:
-        return web.Response(text=CONSOLE_PAGE.read_text(encoding="utf-8"), content_type="text/html")
+        return web.Response(text=_console_page(), content_type="text/html")
 
     async def login(self, request: web.Request) -> web.Response:
         if not self.logins.allow(request.remote or "?"):
@@ -170,7 +182,7 @@ class Console:
         shop, language = found
         answers = [
             {"topic": topic, "title": entry.titles[language], "text": entry.answer(shop, language)}
-            for topic, entry in sorted(load_faq().items())
+            for topic, entry in sorted(_faq().items())
         ]
         return web.json_response({"answers": answers})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from functools import lru_cache
 from pathlib import Path
 from string import Template
 
@@ -31,6 +32,11 @@ WIDGET_TEXTS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    return Template(TEMPLATE.read_text(encoding="utf-8"))
+
+
 def shop_page(shop: str, page: str) -> str:
     market = load_markets()[shop]
     language = market.first_language
@@ -50,7 +56,7 @@ def shop_page(shop: str, page: str) -> str:
         "showMessageDate": False,
     }
     widget_props = json.dumps(props, ensure_ascii=False).replace("</", "<\\/")
-    return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
+    return _template().substitute(
         language=language,
         shop_name=html.escape(market.name),
         page_title=html.escape(title),
