@@ -7,7 +7,6 @@ so every database import happens inside the fixtures that need it.
 from __future__ import annotations
 
 import secrets
-import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,10 +38,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def unreachable_database_url() -> str:
     """A PostgreSQL URL on a local port nothing listens on: a database that is down."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    from tests.ports import free_port
+
+    return f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/postgres"
 
 
 def _create_schema(url: str) -> None:

@@ -1,6 +1,5 @@
 """Starts the real action server and Rasa server (trained model) once for the e2e tests."""
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,13 +10,7 @@ from harmony.launcher.stack import running_stack
 from harmony.launcher.training import ensure_model
 from harmony.settings import PROJECT_ROOT, Settings, load_settings
 from tests.conftest import fresh_postgres_database
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.ports import free_port
 
 
 def _running(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]) -> Iterator[Settings]:

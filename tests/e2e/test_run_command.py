@@ -13,8 +13,8 @@ import pytest
 
 from harmony.rasa_rest import send_message
 from harmony.settings import PROJECT_ROOT
-from tests.e2e.conftest import free_port
 from tests.e2e.replies import identify
+from tests.ports import free_port
 
 pytestmark = pytest.mark.e2e
 
