@@ -1,9 +1,10 @@
-"""Choose the FAQ-topic confidence threshold on the team's held-out split.
+"""Choose the fallback threshold on the team's held-out split.
 
-`python -m harmony.nlu_eval.threshold_sweep MODEL HELDOUT.csv`: parses every row once and
-prints accuracy / macro-F1 / out-of-scope recall / in-scope accuracy for a range of
-thresholds of `RetrievalConfidenceFallback`, re-applying the pipeline's fallback rules
-to the raw rankings (the intent thresholds are read from config.yml).
+`python -m harmony.nlu_eval.threshold_sweep MODEL HELDOUT.csv [CONFIG]`: parses every row
+once and prints accuracy / macro-F1 / out-of-scope recall / in-scope accuracy for a range
+of FallbackClassifier thresholds, re-applying the pipeline's fallback rules to the raw
+rankings (the ambiguity threshold, and the FAQ-topic gate of the DIET variant, are read
+from the config).
 """
 
 from __future__ import annotations
@@ -19,13 +20,20 @@ from harmony.nlu_eval.metrics import scores
 from harmony.nlu_eval.predict import INTERNAL_INTENTS, Predictor
 from harmony.settings import PROJECT_ROOT
 
-THRESHOLDS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
+THRESHOLDS = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+TOPIC_GATE = "bot.components.retrieval_fallback.RetrievalConfidenceFallback"
 
 
-def fallback_settings(config: Path = PROJECT_ROOT / "config.yml") -> tuple[float, float]:
+def fallback_settings(config: Path = PROJECT_ROOT / "config.yml") -> tuple[float, float, float]:
+    """FallbackClassifier threshold and ambiguity threshold, FAQ-topic gate (0 without one)."""
     pipeline = yaml.safe_load(config.read_text(encoding="utf-8"))["pipeline"]
     fallback = next(c for c in pipeline if c["name"] == "FallbackClassifier")
-    return float(fallback["threshold"]), float(fallback.get("ambiguity_threshold", 0.1))
+    gate: dict[str, Any] = next((c for c in pipeline if c["name"] == TOPIC_GATE), {})
+    return (
+        float(fallback["threshold"]),
+        float(fallback.get("ambiguity_threshold", 0.1)),
+        float(gate.get("threshold", 0.0)),
+    )
 
 
 def relabel(parse: dict[str, Any], intent_threshold: float, ambiguity: float, topic_threshold: float) -> str:
@@ -49,15 +57,16 @@ def relabel(parse: dict[str, Any], intent_threshold: float, ambiguity: float, to
 
 def main(argv: list[str]) -> int:
     model, data = Path(argv[0]), Path(argv[1])
+    config = Path(argv[2]) if len(argv) > 2 else PROJECT_ROOT / "config.yml"
     rows = read_csv(data)
     predictor = Predictor(model)
     parses = [predictor.parse(row.text) for row in rows]
-    intent_threshold, ambiguity = fallback_settings()
+    current, ambiguity, topic_threshold = fallback_settings(config)
     gold = [row.label for row in rows]
-    print(f"{data.name}: {len(rows)} rows; FallbackClassifier threshold {intent_threshold}, ambiguity {ambiguity}")
-    print("topic threshold | accuracy | macro-F1 | oos recall | in-scope accuracy")
+    print(f"{data.name}: {len(rows)} rows; {config.name}: threshold now {current}, ambiguity {ambiguity}")
+    print("threshold | accuracy | macro-F1 | oos recall | in-scope accuracy")
     for threshold in THRESHOLDS:
-        predicted = [relabel(p, intent_threshold, ambiguity, threshold) for p in parses]
+        predicted = [relabel(p, threshold, ambiguity, topic_threshold) for p in parses]
         result = scores(gold, predicted)
         oos = [p == "out_of_scope" for g, p in zip(gold, predicted, strict=True) if g == "out_of_scope"]
         ins = [g == p for g, p in zip(gold, predicted, strict=True) if g != "out_of_scope"]

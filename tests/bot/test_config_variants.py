@@ -14,7 +14,17 @@ def _load(path: str) -> dict[str, Any]:
 
 def test_fr_vectors_variant_is_config_yml_plus_french_vectors() -> None:
     chosen, variant = _load("config.yml"), _load("bot/config_variants/fr_vectors.yml")
-    added = [c for c in variant["pipeline"] if c not in chosen["pipeline"]]
+    classifier = "bot.components.linear_intent_classifier.LinearIntentClassifier"
+    added = [c for c in variant["pipeline"] if c["name"] not in {c["name"] for c in chosen["pipeline"]}]
     assert added == [{"name": "bot.components.french_vectors.FrenchWordVectors"}]
+    uses_vectors = next(c for c in variant["pipeline"] if c["name"] == classifier)
+    assert uses_vectors.pop("dense_features") is True
     assert [c for c in variant["pipeline"] if c not in added] == chosen["pipeline"]
+    assert variant["policies"] == chosen["policies"]
+
+
+def test_diet_variant_keeps_the_policies_of_config_yml() -> None:
+    chosen, variant = _load("config.yml"), _load("bot/config_variants/diet.yml")
+    names = [c["name"] for c in variant["pipeline"]]
+    assert "DIETClassifier" in names and "ResponseSelector" in names
     assert variant["policies"] == chosen["policies"]
