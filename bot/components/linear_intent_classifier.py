@@ -6,7 +6,7 @@ On our data it beat DIET + ResponseSelector on the held-out split and on every p
 evaluation file, and it trains in seconds instead of twelve minutes (docs/nlu-quality.md).
 Probabilities come from sigmoid calibration on cross-validation folds. With
 `dense_features: true` the sentence vectors of the pipeline's dense featurizers (e.g. the
-French word vectors of bot/config_variants/fr_vectors.yml) are appended to the n-grams.
+French word vectors of config.yml) are appended to the n-grams.
 
 Output is what DIET and the ResponseSelector write, so the dialogue, the fallback and the
 actions read it unchanged: `intent` (an FAQ topic is the intent `faq`), `intent_ranking`,
@@ -178,7 +178,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return self._resource
         features = self._new_features()
         features.fit([str(m.get(TEXT)) for m in examples])
-        svm = LinearSVC(C=float(self._config["C"]))
+        svm = LinearSVC(C=float(self._config["C"]), random_state=0)
         classifier = CalibratedClassifierCV(svm, cv=int(self._config["calibration_folds"]), method="sigmoid")
         model = LinearModel(features, classifier, bool(self._config["dense_features"]))
         weights = np.array([self._weight(label) for label in labels])
