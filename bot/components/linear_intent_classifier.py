@@ -6,7 +6,7 @@ On our data it beat DIET + ResponseSelector on the held-out split and on every p
 evaluation file, and it trains in seconds instead of twelve minutes (docs/nlu-quality.md).
 Probabilities come from sigmoid calibration on cross-validation folds. With
 `dense_features: true` the sentence vectors of the pipeline's dense featurizers (e.g. the
-French word vectors of config.yml) are appended to the n-grams.
+French word vectors of bot/config_variants/fr_vectors.yml) are appended to the n-grams.
 
 Output is what DIET and the ResponseSelector write, so the dialogue, the fallback and the
 actions read it unchanged: `intent` (an FAQ topic is the intent `faq`), `intent_ranking`,

@@ -12,14 +12,14 @@ def _load(path: str) -> dict[str, Any]:
     return loaded
 
 
-def test_sparse_only_variant_is_config_yml_without_french_vectors() -> None:
-    chosen, variant = _load("config.yml"), _load("bot/config_variants/sparse_only.yml")
+def test_fr_vectors_variant_is_config_yml_plus_french_vectors() -> None:
+    chosen, variant = _load("config.yml"), _load("bot/config_variants/fr_vectors.yml")
     vectors = {"name": "bot.components.french_vectors.FrenchWordVectors"}
     classifier = "bot.components.linear_intent_classifier.LinearIntentClassifier"
-    assert vectors in chosen["pipeline"] and vectors not in variant["pipeline"]
-    uses_vectors = next(c for c in chosen["pipeline"] if c["name"] == classifier)
+    assert vectors in variant["pipeline"] and vectors not in chosen["pipeline"]
+    uses_vectors = next(c for c in variant["pipeline"] if c["name"] == classifier)
     assert uses_vectors.pop("dense_features") is True
-    assert [c for c in chosen["pipeline"] if c != vectors] == variant["pipeline"]
+    assert [c for c in variant["pipeline"] if c != vectors] == chosen["pipeline"]
     assert variant["policies"] == chosen["policies"]
 
 
