@@ -193,9 +193,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def _examples(self, training_data: TrainingData) -> Tuple[List[Message], List[str]]:
         """Examples and labels; labels with fewer examples than calibration folds are left out."""
-        pairs = [
-            (m, str(m.get(INTENT_RESPONSE_KEY) or m.get(INTENT))) for m in training_data.intent_examples if m.get(TEXT)
-        ]
+        pairs = [(m, str(m.get_full_intent())) for m in training_data.intent_examples if m.get(TEXT)]
         counts = Counter(label for _, label in pairs)
         too_few = sorted(label for label, n in counts.items() if n < int(self._config["calibration_folds"]))
         if too_few:
