@@ -4,7 +4,8 @@ Every label of `intents.yml` (plain intents and `faq/<topic>`) is one class of a
 SVM over word (1-2) and character (2-5) n-gram TF-IDF of the message, accents folded.
 On our data it beat DIET + ResponseSelector on the held-out split and on every public
 evaluation file, and it trains in about a minute instead of twelve (docs/nlu-quality.md).
-Probabilities come from sigmoid calibration on cross-validation folds. With
+Probabilities are the SVM's scores through a softmax whose temperature is fitted on
+cross-validation folds (`temperature_svm.py`). With
 `dense_features: true` the sentence vectors of the pipeline's dense featurizers (e.g. the
 French word vectors of bot/config_variants/fr_vectors.yml) are appended to the n-grams.
 
@@ -46,10 +47,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, make_union
-from sklearn.svm import LinearSVC
+
+from bot.components.temperature_svm import TemperatureScaledSVM
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +66,10 @@ def _ngram_range(value: Sequence[int]) -> Tuple[int, int]:
 
 @dataclass
 class LinearModel:
-    """What training produces: the n-gram vectorizers and the calibrated classifier."""
+    """What training produces: the n-gram vectorizers and the classifier with probabilities."""
 
     features: FeatureUnion
-    classifier: CalibratedClassifierCV
+    classifier: TemperatureScaledSVM
     dense_features: bool
 
     def matrix(self, messages: Sequence[Message]) -> Any:
@@ -178,8 +179,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return self._resource
         features = self._new_features()
         features.fit([str(m.get(TEXT)) for m in examples])
-        svm = LinearSVC(C=float(self._config["C"]), random_state=0)
-        classifier = CalibratedClassifierCV(svm, cv=int(self._config["calibration_folds"]), method="sigmoid")
+        classifier = TemperatureScaledSVM(C=float(self._config["C"]), folds=int(self._config["calibration_folds"]))
         model = LinearModel(features, classifier, bool(self._config["dense_features"]))
         weights = np.array([self._weight(label) for label in labels])
         classifier.fit(model.matrix(examples), np.array(labels), sample_weight=weights)
