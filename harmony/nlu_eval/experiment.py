@@ -1,7 +1,7 @@
 """Train an NLU model with a given config and measure it: held-out split and/or CSV files.
 
 `make heldout [CONFIG=config.yml]`: 80/20 split of the team's data, stratified by label
-and language (seed 42); trains on 80 %, evaluates on 20 %. With `--eval FILE ...` and no
+and language (seed 42, or `--seed N` for another split); trains on 80 %, evaluates on 20 %. With `--eval FILE ...` and no
 split, trains on all the data and evaluates the files (pipeline comparisons).
 """
 
@@ -84,12 +84,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harmony.nlu_eval.experiment", description=__doc__)
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config.yml")
     parser.add_argument("--heldout", action="store_true", help="train on 80 %% and evaluate the other 20 %%")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the held-out split")
     parser.add_argument("--eval", type=Path, nargs="*", default=[], help="CSV files to evaluate")
     parser.add_argument("--keep-model", type=Path, help="also save the trained model there")
     args = parser.parse_args(argv)
     rows = training_utterances(PROJECT_ROOT / "bot" / "data")
-    train, test = split(rows) if args.heldout else (rows, [])
-    tag = args.config.stem
+    train, test = split(rows, args.seed) if args.heldout else (rows, [])
+    tag = args.config.stem if args.seed == 42 else f"{args.config.stem}-seed{args.seed}"
     with tempfile.TemporaryDirectory(prefix="harmony-nlu-") as tmp:
         nlu = Path(tmp) / "train.yml"
         write_nlu(nlu, [r for r in train if not r.label.startswith("message_")])
