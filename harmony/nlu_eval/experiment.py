@@ -1,8 +1,9 @@
 """Train an NLU model with a given config and measure it: held-out split and/or CSV files.
 
 `make heldout [CONFIG=config.yml]`: 80/20 split of the team's data, stratified by label
-and language (seed 42, or `--seed N` for another split); trains on 80 %, evaluates on 20 %. With `--eval FILE ...` and no
-split, trains on all the data and evaluates the files (pipeline comparisons).
+and language (seed 42, or `--seed N` for another split); trains on 80 %, evaluates on
+20 %. With `--eval FILE ...` and no split, trains on all the data and evaluates the files
+(pipeline comparisons).
 """
 
 from __future__ import annotations
