@@ -3,7 +3,7 @@
 Every label of `intents.yml` (plain intents and `faq/<topic>`) is one class of a linear
 SVM over word (1-2) and character (2-5) n-gram TF-IDF of the message, accents folded.
 On our data it beat DIET + ResponseSelector on the held-out split and on every public
-evaluation file, and it trains in about a minute instead of twelve (docs/nlu-quality.md).
+evaluation file, and it trains in minutes where DIET takes about an hour (docs/nlu-quality.md).
 Probabilities are the SVM's scores through a softmax whose temperature is fitted on
 cross-validation folds (`temperature_svm.py`). With
 `dense_features: true` the sentence vectors of the pipeline's dense featurizers (e.g. the
