@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
+from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
@@ -39,7 +40,6 @@ class TemperatureScaledSVM:
     """`LinearSVC` with `predict_proba`; `folds` cross-validation folds choose the temperature."""
 
     def __init__(self, C: float, folds: int, random_state: int = 0) -> None:
-        self.C = C
         self.folds = folds
         self.random_state = random_state
         self.temperature = 1.0
@@ -52,7 +52,7 @@ class TemperatureScaledSVM:
     def fit(self, features: Any, labels: np.ndarray, sample_weight: np.ndarray | None = None) -> TemperatureScaledSVM:
         folds = StratifiedKFold(self.folds, shuffle=True, random_state=self.random_state)
         held_out_scores = cross_val_predict(
-            LinearSVC(C=self.C, random_state=self.random_state),
+            clone(self.svm),
             features,
             labels,
             cv=folds,

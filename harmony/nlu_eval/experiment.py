@@ -25,9 +25,10 @@ from harmony.nlu_eval.main import REPORTS, evaluate, print_summary, write_report
 from harmony.settings import PROJECT_ROOT
 
 TEST_SHARE = 0.2
+DEFAULT_SEED = 42
 
 
-def split(rows: list[Utterance], seed: int = 42) -> tuple[list[Utterance], list[Utterance]]:
+def split(rows: list[Utterance], seed: int = DEFAULT_SEED) -> tuple[list[Utterance], list[Utterance]]:
     groups: dict[tuple[str, str], list[Utterance]] = defaultdict(list)
     for row in rows:
         groups[(row.label, row.lang)].append(row)
@@ -85,13 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harmony.nlu_eval.experiment", description=__doc__)
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config.yml")
     parser.add_argument("--heldout", action="store_true", help="train on 80 %% and evaluate the other 20 %%")
-    parser.add_argument("--seed", type=int, default=42, help="seed of the held-out split")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the held-out split")
     parser.add_argument("--eval", type=Path, nargs="*", default=[], help="CSV files to evaluate")
     parser.add_argument("--keep-model", type=Path, help="also save the trained model there")
     args = parser.parse_args(argv)
     rows = training_utterances(PROJECT_ROOT / "bot" / "data")
     train, test = split(rows, args.seed) if args.heldout else (rows, [])
-    tag = args.config.stem if args.seed == 42 else f"{args.config.stem}-seed{args.seed}"
+    tag = args.config.stem if args.seed == DEFAULT_SEED else f"{args.config.stem}-seed{args.seed}"
     with tempfile.TemporaryDirectory(prefix="harmony-nlu-") as tmp:
         nlu = Path(tmp) / "train.yml"
         write_nlu(nlu, [r for r in train if not r.label.startswith("message_")])
