@@ -1,6 +1,6 @@
 """Orders over the REST channel, through the real Rasa server, action server and database."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +14,15 @@ from harmony.settings import Settings
 from tests.e2e.test_rest_conversations import Conversation
 
 pytestmark = pytest.mark.e2e
+
+
+def _order(stack: Settings, number: str) -> Order:
+    engine = make_engine(stack.database_url)
+    try:
+        with session_factory(engine)() as session:
+            return session.scalars(select(Order).where(Order.number == number)).one()
+    finally:
+        engine.dispose()
 
 
 def texts(chat: Conversation, said: str) -> str:
@@ -55,7 +64,11 @@ def test_return_question_answers_per_item(stack: Settings) -> None:
     chat = Conversation(stack, {"shop": "ro"})
     assert texts(chat, "pot returna comanda HM-200201?") == message("ask_email", "ro", number="HM-200201")
     answer = texts(chat, "ana.popescu@example.ro")
-    last_day = (datetime.now(ZoneInfo("Europe/Bucharest")) - timedelta(days=25) + timedelta(days=30)).date()
+    delivered_at = _order(stack, "HM-200201").delivered_at
+    assert delivered_at is not None
+    # 30 days from the delivery day in the shop's zone; taken from the stored delivery time,
+    # not from the test's clock, which may be past midnight in Bucharest by now
+    last_day = delivered_at.astimezone(ZoneInfo("Europe/Bucharest")).date() + timedelta(days=30)
     assert (
         f"Pantofi de alergare TrailFlex: poate fi returnat până pe {format_date(last_day, 'long', locale='ro_RO')}"
         in answer
