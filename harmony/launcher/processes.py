@@ -33,6 +33,19 @@ def http_ok(url: str, headers: Mapping[str, str] | None = None, timeout: float =
     return check
 
 
+def last_line(path: Path, limit: int = 300) -> str:
+    """The last non-blank line of a text file, shortened to `limit` characters ("" if none)."""
+    try:
+        with path.open("rb") as file:
+            file.seek(0, os.SEEK_END)
+            file.seek(max(0, file.tell() - 8192))
+            tail = file.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    lines = [line.strip() for line in tail.splitlines() if line.strip()]
+    return lines[-1][:limit] if lines else ""
+
+
 @dataclass
 class ManagedProcess:
     name: str
@@ -71,7 +84,13 @@ class ManagedProcess:
         raise ServiceFailed(f"{self.name} was not ready after {timeout:.0f} s{self._log_hint()}")
 
     def _log_hint(self) -> str:
-        return f" (see {self.log_path})" if self.log_path else ""
+        """Where the log is, and its last line: usually the error that stopped the service."""
+        if self.log_path is None:
+            return ""
+        if self._log is not None:
+            self._log.flush()
+        last = last_line(self.log_path)
+        return f": {last} (see {self.log_path})" if last else f" (see {self.log_path})"
 
     @property
     def pid(self) -> int | None:

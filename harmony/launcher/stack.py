@@ -13,7 +13,8 @@ from typing import Iterator, Mapping
 from urllib.parse import urlencode
 
 from harmony.launcher.environments import QUIET_RASA, app_python, rasa_python, require
-from harmony.launcher.processes import ManagedProcess, http_ok
+from harmony.launcher.ports import port_problems
+from harmony.launcher.processes import ManagedProcess, ServiceFailed, http_ok
 from harmony.settings import PROJECT_ROOT, Settings
 
 RASA_START_TIMEOUT = 240.0
@@ -79,6 +80,9 @@ def running_stack(
     settings: Settings, model: Path, log_dir: Path | None = None
 ) -> Iterator[tuple[ManagedProcess, ManagedProcess, ManagedProcess]]:
     """Start the action server, the Rasa server and the gateway, ready to talk; stop all on exit."""
+    problems = port_problems(settings)
+    if problems:
+        raise ServiceFailed("; ".join(problems))
     actions = action_server(settings, log_dir / "action-server.log" if log_dir else None)
     rasa = rasa_server(settings, model, log_dir / "rasa-server.log" if log_dir else None)
     front = gateway(settings, log_dir / "gateway.log" if log_dir else None)

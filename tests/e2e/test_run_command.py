@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -84,3 +85,32 @@ def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_run_with_a_taken_port_says_which_and_starts_nothing(tmp_path: Path) -> None:
+    with socket.socket() as other_program:
+        other_program.bind(("127.0.0.1", 0))
+        other_program.listen()
+        taken = other_program.getsockname()[1]
+        env = {
+            **os.environ,
+            "HARMONY_VAR_DIR": str(tmp_path),
+            "HARMONY_RASA_PORT": str(taken),
+            "HARMONY_ACTION_PORT": str(free_port()),
+            "HARMONY_GATEWAY_PORT": str(free_port()),
+        }
+        result = subprocess.run(
+            [sys.executable, "-m", "harmony", "run"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert (
+        f"Could not start: port {taken} on 127.0.0.1 for the Rasa server is already in use; "
+        "stop what uses it or set HARMONY_RASA_PORT to another port"
+    ) in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (tmp_path / "logs" / "rasa-server.log").exists()
