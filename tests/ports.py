@@ -8,8 +8,9 @@ where the Rasa server exited while starting).
 """
 
 import random
-import socket
 from pathlib import Path
+
+from harmony.launcher.ports import can_listen
 
 _EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
 _LOWEST = 20000
@@ -23,15 +24,6 @@ def _first_ephemeral_port() -> int:
         return 32768  # Linux's default
 
 
-def _bindable(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on, not ephemeral, not given before."""
     highest = _first_ephemeral_port() - 1
@@ -39,7 +31,7 @@ def free_port() -> int:
         raise RuntimeError(f"no port range below the ephemeral ports (they start at {highest + 1})")
     for _ in range(1000):
         port = random.randint(_LOWEST, highest)
-        if port not in _handed_out and _bindable(port):
+        if port not in _handed_out and can_listen("127.0.0.1", port):
             _handed_out.add(port)
             return port
     raise RuntimeError(f"no free port between {_LOWEST} and {highest}")
