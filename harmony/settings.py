@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from harmony.kb.markets import LANGUAGES, market_codes
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MARKETS = ("fr", "ro", "intl")
-LANGUAGES = ("fr", "en", "ro")
+MARKETS = market_codes()  # TODO(remove): read kb/markets.yml through harmony.kb.markets
+__all__ = ["LANGUAGES", "PROJECT_ROOT", "Settings", "SettingsError", "load_settings"]
 
 
 class SettingsError(ValueError):
@@ -125,7 +127,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_token_file=var_dir / "rasa-token",
         rasa_token_from_env=env.get("HARMONY_RASA_TOKEN", "").strip() or None,
         action_port=_int(env, "HARMONY_ACTION_PORT", 5055),
-        default_shop=_choice(env, "HARMONY_DEFAULT_SHOP", "fr", MARKETS),
+        default_shop=_choice(env, "HARMONY_DEFAULT_SHOP", "fr", market_codes()),
         models_dir=Path(env.get("HARMONY_MODELS_DIR", "").strip() or PROJECT_ROOT / "models"),
         var_dir=var_dir,
         fixture_file=Path(

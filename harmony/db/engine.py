@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,9 +40,19 @@ def _enable_sqlite_foreign_keys(dbapi_connection: object, _record: object) -> No
     cursor.close()
 
 
+# Columns added to a table after its first release: (table, column, SQL type). A database
+# made by an earlier version gets them (nullable) when the schema is created.
+ADDED_COLUMNS = (("conversations", "site", "VARCHAR(8)"),)
+
+
 def create_schema(engine: Engine) -> None:
-    """Create missing tables (idempotent)."""
+    """Create missing tables and add the columns an earlier version did not have (idempotent)."""
     Base.metadata.create_all(engine)
+    existing = inspect(engine)
+    with engine.begin() as connection:
+        for table, column, sql_type in ADDED_COLUMNS:
+            if column not in {c["name"] for c in existing.get_columns(table)}:
+                connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

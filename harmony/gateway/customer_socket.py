@@ -1,25 +1,43 @@
 """Rasa's socket.io protocol for the stock rasa-webchat widget.
 
-`session_request` -> `session_confirm` (the conversation's id: the widget's own if we issued
-it, else a new random one), `user_uttered` -> `bot_uttered` (text, quick replies). A
+`connect` (the page's shop and language from the socket's address, when the page put them
+there), `session_request` -> `session_confirm` (the conversation's id: the widget's own if
+we issued it for this shop's site, else a new random one), `user_uttered` -> `bot_uttered`
+(text, quick replies; the stock widget sends the page's `customData` with each message). A
 socket may only write to the conversation it was confirmed for.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
 
 import socketio
 
 from harmony.gateway.service import ChatService, Outbox
+from harmony.kb.markets import PageContext, known_shop, page_context
+
+
+def page_of_socket(environ: dict[str, Any], default_shop: str) -> PageContext | None:
+    """The shop and language the page put in the socket's address (`?shop=ro&lang=en`), if any."""
+    query = {name: values[0] for name, values in parse_qs(str(environ.get("QUERY_STRING") or "")).items()}
+    if known_shop(query.get("shop")) is None:
+        return None
+    return page_context(query.get("shop"), query.get("lang"), default_shop)
 
 
 def register_customer_events(sio: socketio.AsyncServer, service: ChatService, outbox: Outbox) -> None:
+    @sio.on("connect")
+    async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        page = page_of_socket(environ, service.default_shop)
+        await sio.save_session(sid, {"page": page})
+
     @sio.on("session_request")
     async def session_request(sid: str, data: Any = None) -> None:
         request = data if isinstance(data, dict) else {}
-        view = await service.start_session(request.get("session_id"), request.get("customData"))
-        await sio.save_session(sid, {"conversation_id": view.id})
+        page = (await sio.get_session(sid)).get("page")
+        view = await service.start_session(request.get("session_id"), page)
+        await sio.save_session(sid, {"conversation_id": view.id, "page": page})
         await sio.enter_room(sid, view.id)
         await sio.emit("session_confirm", view.id, to=sid)
 

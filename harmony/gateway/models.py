@@ -14,11 +14,18 @@ AUTHORS = ("customer", "bot", "agent", "system")
 
 
 class Conversation(Base):
-    """One customer's chat; `id` is the widget's session id (random, never reused)."""
+    """One customer's chat; `id` is the widget's session id (random, never reused).
+
+    `site` is the shop whose page the conversation belongs to, fixed once known: a page of
+    another shop never joins it. `shop` and `language` are the ones the bot answers with,
+    as the bot last reported them (the page's at first; a verified order of another market
+    moves `shop`, the customer's words move `language`).
+    """
 
     __tablename__ = "conversations"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    site: Mapped[str | None] = mapped_column(String(8))
     shop: Mapped[str] = mapped_column(String(8))
     language: Mapped[str] = mapped_column(String(2))
     owner: Mapped[str] = mapped_column(String(16), default="bot", index=True)

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 import aiohttp
 from sqlalchemy.orm import Session, sessionmaker
 
-from harmony.gateway.handoff import Change, agent_hours, bot_answers, handoff_text, next_owner
+from harmony.gateway.handoff import Change, bot_answers, next_owner
 from harmony.gateway.models import Conversation
 from harmony.gateway.rasa_client import RasaUnavailable, ask_rasa
 from harmony.gateway.transcripts import (
@@ -30,9 +30,9 @@ from harmony.gateway.transcripts import (
     waiting_queue,
 )
 from harmony.gateway.widget_messages import BotReply, read_rasa_turn
-from harmony.kb.markets import load_markets
+from harmony.kb.handoff import agent_hours, handoff_text
+from harmony.kb.markets import PageContext, known_language, known_shop, load_markets, page_context
 from harmony.orders.formatting import format_moment
-from harmony.settings import LANGUAGES, MARKETS
 
 MAX_MESSAGE_CHARS = 2000
 RATE_WINDOW_SECONDS = 10.0
@@ -52,10 +52,13 @@ class ConversationView:
     shop: str
     language: str
     owner: str
+    site: str | None = None
 
 
 def _view(conversation: Conversation) -> ConversationView:
-    return ConversationView(conversation.id, conversation.shop, conversation.language, conversation.owner)
+    return ConversationView(
+        conversation.id, conversation.shop, conversation.language, conversation.owner, conversation.site
+    )
 
 
 async def in_transaction(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
@@ -112,31 +115,31 @@ class ChatService:
 
     # --- customer side -------------------------------------------------------------
 
-    async def start_session(self, requested_id: Any, custom_data: Any) -> ConversationView:
-        """The conversation of a widget: the one it already has, else a new one."""
-        shop, language = self._page_context(custom_data)
+    async def start_session(self, requested_id: Any, page: PageContext | None) -> ConversationView:
+        """The widget's conversation if it has one of this page's shop, else a new one.
+
+        `page` is what the page said when its socket connected (None if it said nothing):
+        a conversation belongs to one shop's site, so a page of another shop gets its own.
+        """
 
         def work(session: Session) -> ConversationView:
-            if isinstance(requested_id, str):
-                existing = find_conversation(session, requested_id)
-                if existing is not None:
-                    return _view(existing)
-            return _view(open_conversation(session, shop, language, _now()))
+            existing = find_conversation(session, requested_id) if isinstance(requested_id, str) else None
+            if existing is not None and (page is None or existing.site in (None, page.shop)):
+                if page is not None and existing.site is None:
+                    existing.site = page.shop
+                return _view(existing)
+            start = page or page_context(None, None, self.default_shop)
+            return _view(open_conversation(session, start, _now(), known_site=page is not None))
 
         return await self._db(work)
-
-    def _page_context(self, custom_data: Any) -> tuple[str, str]:
-        data = custom_data if isinstance(custom_data, dict) else {}
-        shop = str(data["shop"]) if data.get("shop") in MARKETS else self.default_shop
-        language = str(data["language"]) if data.get("language") in LANGUAGES else load_markets()[shop].first_language
-        return shop, language
 
     async def customer_message(self, conversation_id: str, text: Any, custom_data: Any, outbox: Outbox) -> None:
         """Store the message, then let the bot answer, or pass it to the agents."""
         if text is None:
             return  # the widget's opening call when it has no init payload: nothing was written
         message = text if isinstance(text, str) else str(text)
-        view = await self._db(lambda s: self._store_customer(s, conversation_id, message))
+        page = self._page_of_custom_data(custom_data)
+        view = await self._db(lambda s: self._store_customer(s, conversation_id, message, page))
         if view is None:
             return
         if len(message) > MAX_MESSAGE_CHARS:
@@ -148,16 +151,17 @@ class ChatService:
         if not bot_answers(view.owner):
             await outbox.to_agents({"type": "customer_message", "conversation_id": conversation_id})
             return
-        shop, page_language = self._page_context(custom_data)
-        metadata = {"shop": view.shop or shop, "language": page_language}
         if self.http is None:
             raise RuntimeError("the gateway's HTTP client is not started")
+        metadata = {"shop": view.shop, "language": view.language}
         try:
             answer = await ask_rasa(self.http, self.rasa_url, conversation_id, message, metadata, self.rasa_timeout)
         except RasaUnavailable:
             await self._system(view, handoff_text("unavailable", view.language), outbox)
             return
         turn = read_rasa_turn(answer)
+        if turn.context is not None and (turn.context.shop, turn.context.language) != (view.shop, view.language):
+            view = await self._db(lambda s: self._follow_bot(s, conversation_id, turn.context)) or view
         if not turn.replies and turn.handoff is None:
             # Our bot answers every message; silence means a failed action (e.g. the action
             # server is down), which Rasa only logs. The customer hears about it.
@@ -168,10 +172,32 @@ class ChatService:
         if turn.handoff is not None:
             await self._hand_off(view, turn.handoff, outbox)
 
-    def _store_customer(self, session: Session, conversation_id: str, text: str) -> ConversationView | None:
+    def _page_of_custom_data(self, custom_data: Any) -> PageContext | None:
+        """What a page's `customData` says, if it names a shop (the stock widget sends it with each message)."""
+        data = custom_data if isinstance(custom_data, dict) else {}
+        if known_shop(data.get("shop")) is None:
+            return None
+        return page_context(data.get("shop"), data.get("language"), self.default_shop)
+
+    @staticmethod
+    def _follow_bot(session: Session, conversation_id: str, context: PageContext | None) -> ConversationView | None:
+        """Take the shop and language the bot reported (the bot decides both)."""
+        conversation = find_conversation(session, conversation_id)
+        if conversation is None or context is None:
+            return None
+        conversation.shop, conversation.language = context.shop, context.language
+        return _view(conversation)
+
+    @staticmethod
+    def _store_customer(
+        session: Session, conversation_id: str, text: str, page: PageContext | None
+    ) -> ConversationView | None:
         conversation = find_conversation(session, conversation_id)
         if conversation is None:
             return None
+        if conversation.site is None and page is not None:
+            # A page that only says its shop in `customData`: its first message decides.
+            conversation.site, conversation.shop, conversation.language = page.shop, page.shop, page.language
         conversation.owner = next_owner(conversation.owner, Change.CUSTOMER_WRITES)
         add_message(session, conversation, "customer", text[: MAX_MESSAGE_CHARS * 50], _now())
         return _view(conversation)
@@ -201,7 +227,7 @@ class ChatService:
     # --- hand-off ------------------------------------------------------------------
 
     async def _hand_off(self, view: ConversationView, summary: dict[str, Any], outbox: Outbox) -> None:
-        language = summary.get("language") if summary.get("language") in LANGUAGES else view.language
+        language = known_language(summary.get("language")) or view.language
 
         def work(session: Session) -> tuple[ConversationView, int]:
             conversation = find_conversation(session, view.id)
@@ -211,8 +237,7 @@ class ChatService:
                 conversation.waiting_since = _now()
             conversation.owner = next_owner(conversation.owner, Change.REQUEST_AGENT)
             conversation.language = str(language)
-            if summary.get("shop") in MARKETS:  # a verified order's shop wins over the page's
-                conversation.shop = str(summary["shop"])
+            conversation.shop = known_shop(summary.get("shop")) or conversation.shop  # a verified order's market
             conversation.handoff_reason = str(summary.get("reason") or "customer_request")[:64]
             conversation.handoff_summary = json.dumps(summary, ensure_ascii=False)
             session.flush()

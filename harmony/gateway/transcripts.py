@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harmony.gateway.models import ChatMessage, Conversation
+from harmony.kb.markets import PageContext
 
 SESSION_ID_BYTES = 16  # 128 random bits: unguessable, never reused
 
@@ -25,11 +26,13 @@ class StoredMessage:
     buttons: tuple[dict[str, str], ...] = ()
 
 
-def open_conversation(session: Session, shop: str, language: str, now: datetime) -> Conversation:
+def open_conversation(session: Session, start: PageContext, now: datetime, known_site: bool = True) -> Conversation:
+    """A new conversation in `start`'s shop and language; its site is that shop when the page said so."""
     conversation = Conversation(
         id=secrets.token_hex(SESSION_ID_BYTES),
-        shop=shop,
-        language=language,
+        site=start.shop if known_site else None,
+        shop=start.shop,
+        language=start.language,
         owner="bot",
         created_at=now,
         updated_at=now,

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from harmony.bot_protocol import read_context_report
+from harmony.kb.markets import PageContext
+
 
 @dataclass(frozen=True)
 class BotReply:
@@ -25,17 +28,24 @@ class BotReply:
 
 @dataclass(frozen=True)
 class RasaTurn:
-    """What Rasa answered: messages for the customer and, maybe, a request for a person."""
+    """What Rasa answered: messages for the customer, maybe a request for a person, and the
+    shop and language the bot now answers with."""
 
     replies: list[BotReply]
     handoff: dict[str, Any] | None
+    context: PageContext | None = None
 
 
 def read_rasa_turn(messages: list[dict[str, Any]]) -> RasaTurn:
     replies: list[BotReply] = []
     handoff: dict[str, Any] | None = None
+    context: PageContext | None = None
     for message in messages:
         custom = message.get("custom")
+        reported = read_context_report(custom)
+        if reported is not None:
+            context = reported
+            continue
         if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
             handoff = custom["handoff"]
             continue
@@ -50,4 +60,4 @@ def read_rasa_turn(messages: list[dict[str, Any]]) -> RasaTurn:
                 if isinstance(b, dict)
             ]
             replies.append(BotReply(text, buttons))
-    return RasaTurn(replies, handoff)
+    return RasaTurn(replies, handoff, context)

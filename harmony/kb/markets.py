@@ -1,16 +1,22 @@
-"""The shops (markets) of the group, as described in `kb/markets.yml`."""
+"""The shops (markets) of the group, as described in `kb/markets.yml`: the one list of markets.
+
+Also the one rule that turns what a shop page says (its shop, its language, e.g. `fr-FR`)
+into a conversation's starting shop and language; the gateway and the bot both use it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from harmony.settings import PROJECT_ROOT
+from harmony.kb.paths import KB_DIR
 
-MARKETS_FILE = PROJECT_ROOT / "kb" / "markets.yml"
+MARKETS_FILE = KB_DIR / "markets.yml"
+LANGUAGES = ("fr", "en", "ro")  # every text of the product exists in these
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,14 @@ class Market:
     @property
     def first_language(self) -> str:
         return self.languages[0]
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The shop and language a conversation starts with."""
+
+    shop: str
+    language: str
 
 
 @lru_cache(maxsize=4)
@@ -40,3 +54,26 @@ def load_markets(path: Path = MARKETS_FILE) -> dict[str, Market]:
         )
         for code, entry in raw.items()
     }
+
+
+def market_codes() -> tuple[str, ...]:
+    return tuple(load_markets())
+
+
+def known_shop(raw: Any) -> str | None:
+    """`raw` when it names a market, else None."""
+    return raw if isinstance(raw, str) and raw in load_markets() else None
+
+
+def known_language(raw: Any) -> str | None:
+    """A language of the product from a page's value (`fr`, `fr-FR`, ` RO `), else None."""
+    if not isinstance(raw, str):
+        return None
+    code = raw.strip().lower().replace("_", "-").split("-", 1)[0]
+    return code if code in LANGUAGES else None
+
+
+def page_context(shop: Any, language: Any, default_shop: str) -> PageContext:
+    """The page's shop (else `default_shop`) and its language (else the shop's first language)."""
+    market = known_shop(shop) or default_shop
+    return PageContext(market, known_language(language) or load_markets()[market].first_language)

@@ -8,10 +8,11 @@ import time
 from types import FrameType
 
 from harmony.database_setup import display_url, prepare_database
+from harmony.kb.markets import market_codes
 from harmony.launcher.processes import ServiceFailed
 from harmony.launcher.stack import running_stack
 from harmony.launcher.training import ensure_model
-from harmony.settings import MARKETS, Settings, load_settings
+from harmony.settings import Settings, load_settings
 
 
 class _Stop(Exception):
@@ -25,7 +26,7 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 def _print_banner(settings: Settings) -> None:
     token_source = "HARMONY_RASA_TOKEN" if settings.rasa_token_from_env else str(settings.rasa_token_file)
     host = "localhost" if settings.rasa_host in ("127.0.0.1", "localhost") else settings.rasa_host
-    shops = "\n".join(f"    {code:<5} {settings.gateway_url}/shop/{code}" for code in MARKETS)
+    shops = "\n".join(f"    {code:<5} {settings.gateway_url}/shop/{code}" for code in market_codes())
     print(
         "\nHarmony support assistant is running:\n"
         f"  shop pages (chat widget)\n{shops}\n"

@@ -19,10 +19,12 @@ REPLY_TIMEOUT = 60.0
 
 
 class Widget:
-    """Speaks to the gateway like rasa-webchat does: session_request, user_uttered, bot_uttered."""
+    """Speaks to the gateway like rasa-webchat 1.0.1 does: session_request (with the session id
+    only), user_uttered (with the page's customData), bot_uttered. Like our shop pages, it puts
+    the page's shop and language in the socket's address unless `in_address` is False."""
 
-    def __init__(self, url: str, shop: str, language: str) -> None:
-        self.url = url
+    def __init__(self, url: str, shop: str, language: str, in_address: bool = True) -> None:
+        self.url = url + (f"?shop={shop}&lang={language}" if in_address else "")
         self.custom_data = {"shop": shop, "language": language}
         self.client = socketio.AsyncClient(reconnection=False)
         self.received: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -38,8 +40,9 @@ class Widget:
             await self.confirmed.put(session_id)
 
     async def open(self, session_id: str | None = None, origin: str | None = None) -> str:
-        await self.client.connect(self.url, headers={"Origin": origin or self.url}, transports=["websocket"])
-        await self.client.emit("session_request", {"session_id": session_id, "customData": self.custom_data})
+        page_origin = origin or self.url.split("?", 1)[0]
+        await self.client.connect(self.url, headers={"Origin": page_origin}, transports=["websocket"])
+        await self.client.emit("session_request", {"session_id": session_id})
         self.session_id = await asyncio.wait_for(self.confirmed.get(), REPLY_TIMEOUT)
         return self.session_id
 

@@ -7,17 +7,17 @@ rasa-webchat 1.0.1 served by the gateway.
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from harmony.gateway.handoff import handoff_text
 from harmony.kb.faq import load_faq
+from harmony.kb.handoff import handoff_text
 from harmony.settings import Settings
 from tests.browser import chromium_browser
 from tests.e2e.gateway_client import create_agent
+from tests.e2e.widget_page import TIMEOUT_MS, expect_bot, open_widget, page_url, send, watched_page
 
 pytestmark = pytest.mark.e2e
 INJECTION = "<img src=x onerror=alert(1)>"
-TIMEOUT_MS = 60_000
 
 
 @pytest.fixture(scope="module")
@@ -30,58 +30,29 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def customer(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()
-    yield _watched(context)
+    yield watched_page(context)
     context.close()
 
 
 @pytest.fixture
 def agent(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()
-    yield _watched(context)
+    yield watched_page(context)
     context.close()
-
-
-def _watched(context: BrowserContext) -> Page:
-    """A page that fails the test if anything opens a dialog (e.g. an injected alert)."""
-    context.route("**/*", lambda route: route.abort() if "127.0.0.1" not in route.request.url else route.continue_())
-    page = context.new_page()
-    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
-    return page
-
-
-def _open_widget(page: Page) -> None:
-    """Open the chat once the widget has its session (a click before that is ignored)."""
-    sender, launcher = page.locator("textarea.rw-new-message"), page.locator("button.rw-launcher")
-    for _ in range(30):
-        if sender.is_visible():
-            return
-        if launcher.is_visible():
-            launcher.click()
-        page.wait_for_timeout(1000)
-    expect(sender).to_be_visible()
-
-
-def _send(page: Page, text: str) -> None:
-    page.locator("textarea.rw-new-message").fill(text)
-    page.locator("textarea.rw-new-message").press("Enter")
-
-
-def _expect_bot(page: Page, text: str) -> None:
-    expect(page.locator(".rw-response").filter(has_text=text).last).to_be_visible(timeout=TIMEOUT_MS)
 
 
 def test_customer_and_agent_in_the_browser(stack: Settings, customer: Page, agent: Page) -> None:
     create_agent(stack, "camille", "Camille", "a long enough password")
-    shop_page = stack.gateway_url.replace("localhost", "127.0.0.1") + "/shop/fr"
-    console_page = stack.gateway_url.replace("localhost", "127.0.0.1") + "/console"
+    shop_page = page_url(stack, "/shop/fr")
+    console_page = page_url(stack, "/console")
     faq = load_faq()
 
     customer.goto(shop_page)
-    _open_widget(customer)
-    _send(customer, "c'est quoi les frais de livraison ?")
-    _expect_bot(customer, faq["shipping_cost"].answer("fr", "fr")[:60])
+    open_widget(customer)
+    send(customer, "c'est quoi les frais de livraison ?")
+    expect_bot(customer, faq["shipping_cost"].answer("fr", "fr")[:60])
 
-    _send(customer, "je voudrais parler à un conseiller")
+    send(customer, "je voudrais parler à un conseiller")
     expect(customer.locator(".rw-response").last).to_contain_text("conseiller", timeout=TIMEOUT_MS)
 
     agent.goto(console_page)
@@ -96,27 +67,27 @@ def test_customer_and_agent_in_the_browser(stack: Settings, customer: Page, agen
     expect(agent.locator("#summary")).to_contain_text("Verification: not verified")
     expect(agent.locator("#transcript")).to_contain_text("c'est quoi les frais de livraison ?")
 
-    _expect_bot(customer, handoff_text("agent_joined", "fr", agent="Camille"))
+    expect_bot(customer, handoff_text("agent_joined", "fr", agent="Camille"))
     agent.fill("#reply", "Bonjour, ici Camille. Je regarde votre demande.")
     agent.click("#composer button[type=submit]")
-    _expect_bot(customer, "Camille: Bonjour, ici Camille.")
+    expect_bot(customer, "Camille: Bonjour, ici Camille.")
 
-    _send(customer, INJECTION)
+    send(customer, INJECTION)
     expect(customer.locator(".rw-client").filter(has_text=INJECTION)).to_be_visible(timeout=TIMEOUT_MS)
     expect(agent.locator("#transcript")).to_contain_text(INJECTION, timeout=TIMEOUT_MS)
     assert customer.locator("img[src='x']").count() == 0
     assert agent.locator("img[src='x']").count() == 0
 
     agent.click("#hand-back")
-    _expect_bot(customer, handoff_text("handed_back", "fr"))
-    _send(customer, "quels sont les délais de livraison ?")
-    _expect_bot(customer, faq["delivery_time"].answer("fr", "fr")[:60])
+    expect_bot(customer, handoff_text("handed_back", "fr"))
+    send(customer, "quels sont les délais de livraison ?")
+    expect_bot(customer, faq["delivery_time"].answer("fr", "fr")[:60])
 
     customer.reload()
-    _open_widget(customer)
+    open_widget(customer)
     expect(customer.locator(".rw-response").filter(has_text="Camille: Bonjour")).to_be_visible(timeout=TIMEOUT_MS)
     customer.goto(shop_page + "/delivery")
-    _open_widget(customer)
+    open_widget(customer)
     expect(customer.locator(".rw-client").filter(has_text="c'est quoi les frais de livraison ?")).to_be_visible(
         timeout=TIMEOUT_MS
     )

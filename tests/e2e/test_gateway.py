@@ -6,8 +6,8 @@ import pytest
 import socketio
 
 from harmony.bench.widget_load import run_widget_load
-from harmony.gateway.handoff import handoff_text
 from harmony.kb.faq import load_faq
+from harmony.kb.handoff import handoff_text
 from harmony.settings import Settings
 from tests.e2e.gateway_client import Agent, Widget, create_agent
 

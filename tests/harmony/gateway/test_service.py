@@ -8,10 +8,13 @@ import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from harmony.bot_protocol import context_report
 from harmony.db.engine import make_engine, session_factory
-from harmony.gateway.handoff import Change, handoff_text
+from harmony.gateway.handoff import Change
 from harmony.gateway.service import RATE_MAX_MESSAGES, ChatService
 from harmony.gateway.transcripts import transcript
+from harmony.kb.handoff import handoff_text
+from harmony.kb.markets import PageContext
 
 
 class Recorder:
@@ -42,6 +45,13 @@ class FakeRasa:
             return web.json_response({"error": "down"}, status=500)
         if body["message"] == "silence":  # what Rasa answers when the action server is down
             return web.json_response([])
+        if body["message"] == "in English please":  # the bot reports the language it now answers in
+            return web.json_response(
+                [
+                    {"recipient_id": body["sender"], "text": "Sure."},
+                    {"recipient_id": body["sender"], "custom": context_report(PageContext("ro", "en"))},
+                ]
+            )
         if body["message"] == "a person please":
             return web.json_response(
                 [
@@ -95,14 +105,54 @@ def _transcript(database_url: str, conversation_id: str) -> list[tuple[str, str]
         engine.dispose()
 
 
+RO_PAGE, FR_PAGE = PageContext("ro", "ro"), PageContext("fr", "fr")
+
+
 def test_sessions_are_ours_and_never_guessed(database_url: str) -> None:
     async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
-        first = await service.start_session(None, {"shop": "ro", "language": "ro"})
-        assert len(first.id) == 32 and (first.shop, first.language) == ("ro", "ro")
-        assert (await service.start_session(first.id, {})).id == first.id
-        forged = await service.start_session("0" * 32, {"shop": "ro"})
+        first = await service.start_session(None, RO_PAGE)
+        assert len(first.id) == 32 and (first.shop, first.language, first.site) == ("ro", "ro", "ro")
+        assert (await service.start_session(first.id, RO_PAGE)).id == first.id
+        assert (await service.start_session(first.id, None)).id == first.id  # a page that says nothing
+        forged = await service.start_session("0" * 32, RO_PAGE)
         assert forged.id not in (first.id, "0" * 32)
-        assert (await service.start_session(None, {"shop": "mars", "language": "xx"})).shop == "fr"
+        unknown = await service.start_session(None, None)
+        assert (unknown.shop, unknown.language, unknown.site) == ("fr", "fr", None)
+
+    run_with_service(database_url, scenario)
+
+
+def test_a_page_of_another_shop_never_joins_a_conversation(database_url: str) -> None:
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        on_ro = await service.start_session(None, RO_PAGE)
+        on_fr = await service.start_session(on_ro.id, FR_PAGE)  # same browser storage, the French shop's page
+        assert on_fr.id != on_ro.id
+        assert (on_fr.site, on_fr.shop, on_fr.language) == ("fr", "fr", "fr")
+        assert (await service.start_session(on_ro.id, RO_PAGE)).id == on_ro.id
+
+    run_with_service(database_url, scenario)
+
+
+def test_a_page_that_only_sends_custom_data_sets_the_shop_from_its_first_message(database_url: str) -> None:
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        view = await service.start_session(None, None)
+        await service.customer_message(view.id, "/greet", {"shop": "intl", "language": "fr-FR"}, outbox)
+        await service.customer_message(view.id, "hi", {"shop": "ro", "language": "ro"}, outbox)  # too late: intl's
+        assert [r["metadata"] for r in fake.received] == [{"shop": "intl", "language": "fr"}] * 2
+        assert (await service.start_session(view.id, RO_PAGE)).id != view.id
+
+    run_with_service(database_url, scenario)
+
+
+def test_the_gateway_follows_the_language_and_shop_the_bot_reports(database_url: str) -> None:
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        view = await service.start_session(None, RO_PAGE)
+        await service.customer_message(view.id, "in English please", {}, outbox)
+        await service.customer_message(view.id, "x" * 2001, {}, outbox)
+        assert outbox.texts() == ["Sure.", handoff_text("too_long", "en")]  # the report itself is not shown
+        await service.customer_message(view.id, "thanks", {}, outbox)
+        assert fake.received[-1]["metadata"] == {"shop": "ro", "language": "en"}
+        assert (await service.start_session(view.id, RO_PAGE)).language == "en"
 
     run_with_service(database_url, scenario)
 
@@ -111,7 +161,7 @@ def test_the_bot_answers_with_the_page_metadata_and_everything_is_stored(databas
     conversation: list[str] = []
 
     async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
-        view = await service.start_session(None, {"shop": "ro", "language": "ro"})
+        view = await service.start_session(None, RO_PAGE)
         conversation.append(view.id)
         await service.customer_message(view.id, None, {}, outbox)  # the widget opening without a payload
         await service.customer_message(view.id, "salut", {"shop": "ro", "language": "ro"}, outbox)
@@ -140,7 +190,7 @@ def test_the_bot_answers_with_the_page_metadata_and_everything_is_stored(databas
 
 def test_too_many_messages_in_a_row_are_slowed_down(database_url: str) -> None:
     async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
-        view = await service.start_session(None, {"shop": "fr", "language": "fr"})
+        view = await service.start_session(None, FR_PAGE)
         for number in range(RATE_MAX_MESSAGES + 1):
             await service.customer_message(view.id, f"message {number}", {}, outbox)
         assert len(fake.received) == RATE_MAX_MESSAGES
@@ -151,7 +201,7 @@ def test_too_many_messages_in_a_row_are_slowed_down(database_url: str) -> None:
 
 def test_handoff_agent_reply_and_hand_back(database_url: str) -> None:
     async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
-        view = await service.start_session(None, {"shop": "ro", "language": "ro"})
+        view = await service.start_session(None, RO_PAGE)
         await service.customer_message(view.id, "a person please", {}, outbox)
         assert (
             outbox.texts()[-1] in (handoff_text("no_agent_online", "ro"), handoff_text("queued", "ro", position="1"))
@@ -180,7 +230,7 @@ def test_rasa_down_gets_a_polite_message_and_the_message_is_kept(database_url: s
     conversation: list[str] = []
 
     async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
-        view = await service.start_session(None, {"shop": "intl", "language": "en"})
+        view = await service.start_session(None, PageContext("intl", "en"))
         conversation.append(view.id)
         await service.customer_message(view.id, "boom", {}, outbox)
         await service.customer_message(view.id, "silence", {}, outbox)
