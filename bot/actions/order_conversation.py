@@ -16,10 +16,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handoff import request_handoff
 from bot.actions.language import conversation_language
+from harmony.kb.order_policies import load_policies
+from harmony.kb.order_texts import message
 from harmony.orders.cancellation import decide_cancellation
 from harmony.orders.facts import OrderFacts
-from harmony.orders.messages import message
-from harmony.orders.policy_data import load_policies
 from harmony.orders.references import mask_email
 from harmony.orders.replies import (
     Reply,

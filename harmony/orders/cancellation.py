@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from harmony.kb.order_policies import MarketPolicy
 from harmony.orders.clock import require_aware
 from harmony.orders.facts import OrderFacts
-from harmony.orders.policy_data import MarketPolicy
 
 NOT_SHIPPED = ("placed", "processing")
 

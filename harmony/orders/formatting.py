@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 
+from harmony.kb.order_texts import message
 from harmony.orders.clock import require_aware
-from harmony.orders.messages import message
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB", "ro": "ro_RO"}
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from harmony.kb.order_policies import MarketPolicy, ReturnWindow
+from harmony.kb.order_texts import category_name, duration, message
 from harmony.orders.cancellation import CancellationDecision, CancellationOutcome, RefusalReason
 from harmony.orders.facts import OrderFacts
 from harmony.orders.formatting import format_day, format_moment, format_money
-from harmony.orders.messages import category_name, message
-from harmony.orders.policy_data import MarketPolicy
 from harmony.orders.returns import ItemReturnDecision, ReturnVerdict
 from harmony.orders.tracking import TrackingEstimate
 
 AGENT_PAYLOAD = "/human_handoff"
+RETURN_PAYLOAD = "/return_order"
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,15 @@ class ReplyContext:
     def total(self) -> str:
         return format_money(self.order.total, self.order.currency, self.language)
 
+    @property
+    def window(self) -> str:
+        """The shop's return window: `14 jours ouvrables`, `30 days`, `30 de zile` ("" without returns)."""
+        return window_text(self.policy.returns.window, self.language)
+
+
+def window_text(window: ReturnWindow | None, language: str) -> str:
+    return duration(window.unit, window.length, language) if window else ""
+
 
 def agent_button(language: str) -> Button:
     return Button(message("button_agent", language), AGENT_PAYLOAD)
@@ -60,7 +70,7 @@ def order_menu(language: str) -> tuple[Button, ...]:
     return (
         Button(message("button_track", language), "/track_order"),
         Button(message("button_cancel", language), "/cancel_order"),
-        Button(message("button_return", language), "/return_order"),
+        Button(message("button_return", language), RETURN_PAYLOAD),
     )
 
 
@@ -117,11 +127,14 @@ def _expected_delivery(ctx: ReplyContext, estimate: TrackingEstimate) -> list[st
 
 
 def cancellation_question(ctx: ReplyContext, decision: CancellationDecision) -> Reply:
-    """An eligible order: ask before cancelling, with yes/no buttons."""
-    if decision.deadline is not None:
-        text = ctx.say("cancel_confirm_deadline", total=ctx.total, deadline=ctx.when(decision.deadline))
-    else:
-        text = ctx.say(f"cancel_confirm_{decision.rule}", total=ctx.total)
+    """An eligible order: the rule (and its deadline), the refund, then yes/no buttons."""
+    text = ctx.say(
+        f"cancel_confirm_{decision.rule}",
+        total=ctx.total,
+        deadline=ctx.when(decision.deadline),
+        hours=str(ctx.policy.cancellation.hours or ""),
+        refund=message(f"refund_note_{decision.refund}", ctx.language),
+    )
     return Reply(
         text,
         (
@@ -132,23 +145,20 @@ def cancellation_question(ctx: ReplyContext, decision: CancellationDecision) -> 
 
 
 def cancellation_refusal(ctx: ReplyContext, decision: CancellationDecision) -> Reply:
-    """Already cancelled, or refused: the rule, the exact moment, the next step."""
+    """Already cancelled, or refused: the rule, when it stopped applying, the next step."""
     if decision.outcome is CancellationOutcome.ALREADY_CANCELLED:
         return Reply(ctx.say("cancel_already"))
+    agent = (agent_button(ctx.language),)
+    hours = str(ctx.policy.cancellation.hours or "")
     if decision.reason is RefusalReason.EXPEDITED_TRACKED:
-        return Reply(
-            ctx.say("cancel_refused_expedited_tracked", tracking=ctx.order.tracking or ""),
-            (agent_button(ctx.language),),
-        )
+        key = "cancel_refused_expedited_tracked" if decision.deadline else "cancel_refused_expedited_tracked_undated"
+        return Reply(ctx.say(key, tracking=ctx.order.tracking or "", shipped=ctx.when(decision.deadline)), agent)
     if decision.reason is RefusalReason.WINDOW_ENDED:
-        hours = str(ctx.policy.cancellation.hours)
-        text = ctx.say("cancel_refused_window_ended", hours=hours, deadline=ctx.when(decision.deadline))
-        return Reply(text, (agent_button(ctx.language),))
+        return Reply(ctx.say("cancel_refused_window_ended", hours=hours, deadline=ctx.when(decision.deadline)), agent)
     if decision.rule == "hours_after_placing":
-        return Reply(
-            ctx.say("cancel_refused_shipped_intl", shipped=ctx.when(decision.deadline)), (agent_button(ctx.language),)
-        )
-    return Reply(ctx.say(f"cancel_refused_{decision.rule}", shipped=ctx.when(decision.deadline)))
+        return Reply(ctx.say("cancel_refused_shipped_intl", hours=hours, shipped=ctx.when(decision.deadline)), agent)
+    text = ctx.say(f"cancel_refused_{decision.rule}", shipped=ctx.when(decision.deadline), window=ctx.window)
+    return Reply(text, (Button(message("button_return", ctx.language), RETURN_PAYLOAD),))
 
 
 def cancellation_done(ctx: ReplyContext, decision: CancellationDecision) -> Reply:
@@ -161,29 +171,32 @@ def returns_reply(ctx: ReplyContext, decisions: tuple[ItemReturnDecision, ...]) 
         return Reply(ctx.say("returns_order_cancelled"))
     returns = ctx.policy.returns
     lines = [ctx.say("returns_intro")]
-    for decision in decisions:
-        lines.append(_item_line(decision, ctx.language, returns.window_days))
-    open_or_coming = any(d.verdict in (ReturnVerdict.RETURNABLE, ReturnVerdict.NOT_DELIVERED) for d in decisions)
+    lines.extend(_item_line(decision, ctx.language, ctx.window) for decision in decisions)
+    verdicts = {d.verdict for d in decisions}
     buttons: tuple[Button, ...] = ()
     if returns.return_shipping == "no_returns":
         lines.append(message("returns_how_no_returns", ctx.language))
         buttons = (agent_button(ctx.language),)
-    elif open_or_coming:
+    elif verdicts & {ReturnVerdict.RETURNABLE, ReturnVerdict.NOT_DELIVERED}:
         refund_days = str(returns.refund_days_after_acceptance or "")
+        counting = message(f"window_counting_{returns.window.unit}", ctx.language) if returns.window else ""
         how = f"returns_how_{returns.return_shipping}"
-        lines.append(message(how, ctx.language, days=str(returns.window_days), refund_days=refund_days))
+        lines.append(message(how, ctx.language, window=ctx.window, counting=counting, refund_days=refund_days))
+    elif ReturnVerdict.WINDOW_OVER in verdicts:
+        lines.append(message("returns_window_over_next_step", ctx.language))
+        buttons = (agent_button(ctx.language),)
     return Reply("\n".join(lines), buttons)
 
 
-def _item_line(decision: ItemReturnDecision, language: str, window_days: int) -> str:
+def _item_line(decision: ItemReturnDecision, language: str, window: str) -> str:
     item = decision.item.name
     last_day = format_day(decision.last_day, language) if decision.last_day else ""
     if decision.verdict is ReturnVerdict.RETURNABLE:
         return message("item_returnable", language, item=item, last_day=last_day)
     if decision.verdict is ReturnVerdict.WINDOW_OVER:
-        return message("item_window_over", language, item=item, last_day=last_day)
+        return message("item_window_over", language, item=item, window=window, last_day=last_day)
     if decision.verdict is ReturnVerdict.NOT_DELIVERED:
-        return message("item_not_delivered", language, item=item, days=str(window_days))
+        return message("item_not_delivered", language, item=item, window=window)
     if decision.verdict is ReturnVerdict.EXCLUDED_CATEGORY:
         return message(
             "item_excluded_category", language, item=item, category=category_name(decision.item.category, language)

@@ -14,9 +14,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from harmony.db.models import AuditRecord, Customer, Order
+from harmony.kb.order_policies import MarketPolicy
 from harmony.orders.cancellation import CancellationDecision, decide_cancellation
 from harmony.orders.facts import ItemFacts, OrderFacts
-from harmony.orders.policy_data import MarketPolicy
 
 ASSISTANT_ACTOR = "assistant"
 ITEM_FIELDS = tuple(f.name for f in fields(ItemFacts))  # the order_items columns of the same names

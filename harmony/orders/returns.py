@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
-from harmony.orders.clock import local_date, require_aware
+from harmony.kb.order_policies import MarketPolicy, ReturnWindow
+from harmony.orders.clock import add_working_days, local_date, require_aware, working_day_rule
 from harmony.orders.facts import ItemFacts, OrderFacts
-from harmony.orders.policy_data import MarketPolicy
 
 
 class ReturnVerdict(Enum):
@@ -17,6 +17,7 @@ class ReturnVerdict(Enum):
     PERSONALISED = "personalised"
     MADE_TO_ORDER = "made_to_order"
     UNSEALED_HYGIENE = "unsealed_hygiene"
+    NO_RETURNS = "no_returns"  # the shop takes no returns for a change of mind (intl)
     WINDOW_OVER = "window_over"
     NOT_DELIVERED = "not_delivered"
     ORDER_CANCELLED = "order_cancelled"
@@ -46,9 +47,22 @@ def _exclusion(item: ItemFacts, policy: MarketPolicy) -> ReturnVerdict | None:
     return None
 
 
-def last_return_day(delivered_at: datetime, policy: MarketPolicy) -> date:
-    """Day 0 is the delivery day in the shop's zone; the window's last day is day `window_days`."""
-    return local_date(delivered_at, policy.time_zone) + timedelta(days=policy.returns.window_days)
+def window_last_day(delivery_day: date, window: ReturnWindow) -> date:
+    """The last day to return an item delivered on `delivery_day` (day 0, never counted).
+
+    Calendar days: `delivery_day + length`. Working days: the `length`-th working day after
+    the delivery day, so with the fr window (14 jours ouvrables: Monday to Saturday, not a
+    French public holiday) an item delivered on Monday 2 November 2026 may be returned
+    until Thursday 19 November 2026 included (Sundays 8 and 15 and 11 November not counted).
+    """
+    if window.unit == "calendar_days":
+        return delivery_day + timedelta(days=window.length)
+    return add_working_days(delivery_day, window.length, working_day_rule(window.days_off, window.holiday_calendar))
+
+
+def last_return_day(delivered_at: datetime, window: ReturnWindow, time_zone: str) -> date:
+    """Day 0 is the delivery day in the shop's time zone; the window ends on its last day, included."""
+    return window_last_day(local_date(delivered_at, time_zone), window)
 
 
 def decide_item_return(order: OrderFacts, item: ItemFacts, policy: MarketPolicy, now: datetime) -> ItemReturnDecision:
@@ -58,9 +72,12 @@ def decide_item_return(order: OrderFacts, item: ItemFacts, policy: MarketPolicy,
     excluded = _exclusion(item, policy)
     if excluded is not None:
         return ItemReturnDecision(item, excluded)
+    window = policy.returns.window
+    if window is None:
+        return ItemReturnDecision(item, ReturnVerdict.NO_RETURNS)
     if order.delivered_at is None:
         return ItemReturnDecision(item, ReturnVerdict.NOT_DELIVERED)
-    last_day = last_return_day(order.delivered_at, policy)
+    last_day = last_return_day(order.delivered_at, window, policy.time_zone)
     if local_date(now, policy.time_zone) <= last_day:
         return ItemReturnDecision(item, ReturnVerdict.RETURNABLE, last_day)
     return ItemReturnDecision(item, ReturnVerdict.WINDOW_OVER, last_day)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from harmony.kb.order_policies import MarketPolicy
 from harmony.orders.clock import add_working_days, local_date
 from harmony.orders.facts import OrderFacts
-from harmony.orders.policy_data import MarketPolicy
 
 IN_PROGRESS = ("placed", "processing")
 

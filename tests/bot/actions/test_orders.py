@@ -5,8 +5,12 @@ Each demo order of ../shared/fixtures/demo_orders.yml is checked against its `ca
 
 import asyncio
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import holidays
 import pytest
+from babel.dates import format_date
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
@@ -55,6 +59,26 @@ def _order_and_audits(url: str, number: str) -> tuple[str, int]:
             return order.status, int(audits or 0)
     finally:
         engine.dispose()
+
+
+def _delivered_at(url: str, number: str) -> datetime:
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            delivered = session.scalars(select(Order.delivered_at).where(Order.number == number)).one()
+    finally:
+        engine.dispose()
+    assert delivered is not None
+    return delivered
+
+
+def fourteenth_jour_ouvrable(delivered: datetime) -> date:
+    """Counted here by hand: the 14th day after the Paris delivery day that is no Sunday and no French holiday."""
+    day, counted, closed = delivered.astimezone(ZoneInfo("Europe/Paris")).date(), 0, holidays.France()
+    while counted < 14:
+        day += timedelta(days=1)
+        counted += day.weekday() != 6 and day not in closed
+    return day
 
 
 def verified_chat(number: str, question: str, intent: str, language: str = "en") -> tuple[OrderChat, str]:
@@ -141,11 +165,25 @@ CASES = [
         "HM-100104",
         "return_order",
         "en",
-        ["Rollator léger aluminium: can be returned until", "incontinence products are excluded"],
+        [
+            "Rollator léger aluminium: can be returned until",
+            "incontinence products are excluded",
+            "Returns are free within 14 working days of delivery (Sundays and public holidays not counted)",
+        ],
     ),
-    ("HM-100105", "return_order", "fr", ["le délai de retour a pris fin le"]),
+    (
+        "HM-100105",
+        "return_order",
+        "fr",
+        ["le délai de retour est de 14 jours ouvrables à compter de la livraison ; il a pris fin le"],
+    ),
     ("HM-100106", "track_order", "fr", ["a été expédiée le", "Colissimo", "6A98765432109"]),
-    ("HM-100106", "cancel_order", "en", ["can no longer be cancelled", "until it ships", "this one shipped on"]),
+    (
+        "HM-100106",
+        "cancel_order",
+        "en",
+        ["can no longer be cancelled", "until it ships", "this one shipped on", "within 14 working days of delivery"],
+    ),
     ("HM-100106", "return_order", "en", ["lift chairs are excluded"]),
     ("HM-100107", "cancel_order", "fr", ["déjà annulée"]),
     (
@@ -155,16 +193,22 @@ CASES = [
         [
             "Pantofi de alergare TrailFlex: poate fi returnat până pe",
             "Tricou personalizat cu nume: nu poate fi returnat",
+            "Anunțați returul în 30 de zile de la livrare (zile calendaristice)",
         ],
     ),
     ("HM-200202", "cancel_order", "ro", ["nu a fost încă predată curierului", "98,00\xa0RON"]),
-    ("HM-200203", "return_order", "en", ["the return window ended on"]),
+    ("HM-200203", "return_order", "en", ["the return window is 30 days from delivery; it ended on"]),
     ("HM-200204", "track_order", "ro", ["expediată ieri", "Sameday", "1ONB24055511122"]),
     ("HM-300301", "cancel_order", "en", ["can still be cancelled until", "gift card for the full amount"]),
     ("HM-300302", "cancel_order", "en", ["the 12-hour window ended", "locked for production"]),
     ("HM-300302", "track_order", "en", ["in production", "Production takes 5–10 days"]),
     ("HM-300303", "return_order", "en", ["made to order, so it isn't taken back", "replaced free of charge"]),
-    ("HM-300304", "cancel_order", "fr", ["livraison express", "09445566778812"]),
+    (
+        "HM-300304",
+        "cancel_order",
+        "fr",
+        ["livraison express ne l'est plus dès qu'elle a un numéro de suivi", "avec le numéro 09445566778812"],
+    ),
 ]
 
 
@@ -176,6 +220,26 @@ def test_demo_order_cases(demo_db: str, number: str, intent: str, language: str,
     for text in expected:
         assert text in answer
     assert _order_and_audits(demo_db, number)[1] == 0  # asking never changes anything
+
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB", "ro": "ro_RO"}
+
+
+@pytest.mark.parametrize(
+    ("language", "returnable", "window_over"),
+    [
+        ("fr", "Rollator léger aluminium : retour possible jusqu'au {day} inclus", "il a pris fin le {day}."),
+        ("en", "Rollator léger aluminium: can be returned until {day} (included)", "it ended on {day}."),
+        ("ro", "Rollator léger aluminium: poate fi returnat până pe {day} inclusiv", "s-a încheiat pe {day}."),
+    ],
+)
+def test_fr_demo_returns_give_the_fourteenth_working_day_after_delivery(
+    demo_db: str, language: str, returnable: str, window_over: str
+) -> None:
+    for number, expected in (("HM-100104", returnable), ("HM-100105", window_over)):
+        last_day = fourteenth_jour_ouvrable(_delivered_at(demo_db, number))
+        _, answer = verified_chat(number, "return", "return_order", language)
+        assert expected.format(day=format_date(last_day, "long", locale=LOCALES[language])) in answer
 
 
 def test_confirmed_cancellation_cancels_once_with_one_audit_record(demo_db: str) -> None:
@@ -243,7 +307,9 @@ def test_order_details_the_nlu_was_unsure_about_still_reach_the_verification(dem
 
 def test_faq_like_follow_ups_right_after_an_order_are_about_that_order(demo_db: str) -> None:
     chat, _ = verified_chat("HM-100106", "où est ma commande", "track_order", "fr")
-    assert "fauteuils releveurs exclus" in chat.text("et je pourrai le retourner une fois reçu ?", "faq/return_policy")
+    assert "les fauteuils releveurs sont exclus des retours" in chat.text(
+        "et je pourrai le retourner une fois reçu ?", "faq/return_policy"
+    )
     assert "ne peut plus être modifiée" in chat.text(
         "par contre je peux changer l'adresse de livraison ?", "faq/update_details"
     )

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from harmony.kb.order_policies import load_policies
 from harmony.orders.cancellation import CancellationOutcome, RefusalReason, decide_cancellation
-from harmony.orders.policy_data import load_policies
 from tests.harmony.orders.order_builder import NOW, order
 
 POLICIES = load_policies()

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from harmony.database_setup import load_fixture_file
 from harmony.db.models import AuditRecord, Order
+from harmony.kb.order_policies import load_policies
 from harmony.orders.cancellation import CancellationOutcome
-from harmony.orders.policy_data import load_policies
 from harmony.orders.repository import cancel_verified_order, find_verified_order
 from harmony.orders.store import OrderStore, OrderStoreUnavailable
 from harmony.settings import load_settings

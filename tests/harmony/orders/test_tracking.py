@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta, timezone
 
-from harmony.orders.policy_data import load_policies
+from harmony.kb.order_policies import load_policies
 from harmony.orders.tracking import DayRange, estimate
 from tests.harmony.orders.order_builder import NOW, item, order
 
