@@ -22,7 +22,7 @@ from harmony.kb.markets import LANGUAGES
 from harmony.kb.paths import KB_DIR
 
 MESSAGES_FILE = KB_DIR / "orders" / "messages.yml"
-MAX_MESSAGE_CHARS = 330  # a chat message of a few lines, not pasted terms and conditions
+MAX_MESSAGE_CHARS = 300  # a chat message of a few lines, not pasted terms and conditions
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 
 

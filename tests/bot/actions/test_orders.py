@@ -193,7 +193,7 @@ CASES = [
         [
             "Pantofi de alergare TrailFlex: poate fi returnat până pe",
             "Tricou personalizat cu nume: nu poate fi returnat",
-            "Anunțați returul în 30 de zile de la livrare (zile calendaristice)",
+            "Anunțați-l în 30 de zile de la livrare (zile calendaristice)",
         ],
     ),
     ("HM-200202", "cancel_order", "ro", ["nu a fost încă predată curierului", "98,00\xa0RON"]),

@@ -11,7 +11,13 @@ import pytest
 
 from harmony.kb.order_policies import load_policies
 from harmony.orders.cancellation import decide_cancellation
-from harmony.orders.replies import ReplyContext, cancellation_question, cancellation_refusal, returns_reply
+from harmony.orders.replies import (
+    ReplyContext,
+    cancellation_question,
+    cancellation_refusal,
+    modification_reply,
+    returns_reply,
+)
 from harmony.orders.returns import decide_returns
 from tests.harmony.orders.order_builder import item, order
 
@@ -272,4 +278,11 @@ def test_deadline_after_a_dst_change_is_shown_in_winter_time() -> None:
 
 def test_ro_return_how_says_the_thirty_days_are_calendar_days() -> None:
     text, _ = returns_text("ro", "ro", status="delivered", delivered_at=NOW - timedelta(days=3))
-    assert "Anunțați returul în 30 de zile de la livrare (zile calendaristice)" in text
+    assert "Anunțați-l în 30 de zile de la livrare (zile calendaristice)" in text
+
+
+def test_fr_modification_refused_names_until_shipped_and_when_it_shipped() -> None:
+    shipped = order("fr", "shipped", shipped_at=datetime(2026, 11, 24, 8, 30, tzinfo=timezone.utc))
+    text = modification_reply(ReplyContext(shipped, POLICIES["fr"], NOW, "en")).text
+    assert "an order can be changed until it ships, and this one shipped yesterday at 09:30" in text
+    assert "I'm passing your request to a support agent" in text
