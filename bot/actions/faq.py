@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Dict, List
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,11 +13,10 @@ from bot.actions.clarification import candidates, is_second_failure_in_a_row, su
 from bot.actions.handoff import request_handoff
 from bot.actions.language import conversation_language
 from bot.actions.order_conversation import FOLLOW_UP_OF_TOPIC, OrderTurn, order_follow_up
+from harmony.kb.button_titles import intent_titles
 from harmony.kb.faq import load_faq
 from harmony.orders.references import find_email, find_order_number, looks_like_order_details
-from harmony.settings import PROJECT_ROOT
 
-INTENT_TITLES = PROJECT_ROOT / "kb" / "intent_titles.yml"
 # FAQ topics the policy cannot settle alone: the answer, then a person (per shop).
 HANDOFF_TOPICS = {
     "damaged_item": ("fr", "ro", "intl"),
@@ -29,12 +27,6 @@ HANDOFF_TOPICS = {
 @lru_cache(maxsize=1)
 def _faq_titles() -> dict[str, dict[str, str]]:
     return {topic: entry.titles for topic, entry in load_faq().items()}
-
-
-@lru_cache(maxsize=1)
-def _intent_titles() -> dict[str, dict[str, str]]:
-    titles: dict[str, dict[str, str]] = yaml.safe_load(INTENT_TITLES.read_text(encoding="utf-8"))
-    return titles
 
 
 class ActionAnswerFaq(Action):
@@ -88,7 +80,7 @@ class ActionClarifyQuestion(Action):
             request_handoff(dispatcher, tracker, "not_understood_twice")
             return []
         buttons = suggestions(
-            candidates(tracker.latest_message), conversation_language(tracker), _faq_titles(), _intent_titles()
+            candidates(tracker.latest_message), conversation_language(tracker), _faq_titles(), intent_titles()
         )
         if not buttons:
             dispatcher.utter_message(response="utter_default")

@@ -12,19 +12,14 @@ from typing import Any
 
 import yaml
 
+from harmony.kb.button_titles import handoff_button_titles
 from harmony.kb.faq import FaqEntry, load_faq
 from harmony.settings import LANGUAGES, MARKETS, PROJECT_ROOT
 
 FAQ_DOMAIN = PROJECT_ROOT / "bot" / "domain" / "faq.yml"
-HANDOFF_FILE = PROJECT_ROOT / "kb" / "handoff.yml"
 HANDOFF_PAYLOAD = "/human_handoff"
 DEFAULT_MARKET, DEFAULT_LANGUAGE = "intl", "en"
 HEADER = "# GENERATED from kb/faq/*.yml by `python -m harmony build-faq` (run by `make train`): do not edit.\n"
-
-
-def _handoff_titles() -> dict[str, str]:
-    titles: dict[str, str] = yaml.safe_load(HANDOFF_FILE.read_text(encoding="utf-8"))["button_title"]
-    return titles
 
 
 def _variation(entry: FaqEntry, market: str, language: str, handoff: dict[str, str]) -> dict[str, Any]:
@@ -35,7 +30,7 @@ def _variation(entry: FaqEntry, market: str, language: str, handoff: dict[str, s
 
 
 def faq_domain(entries: dict[str, FaqEntry]) -> dict[str, Any]:
-    handoff = _handoff_titles()
+    handoff = handoff_button_titles()
     responses: dict[str, list[dict[str, Any]]] = {}
     for topic in sorted(entries):
         entry = entries[topic]
