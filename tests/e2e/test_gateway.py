@@ -31,6 +31,42 @@ def test_faq_over_the_widget_protocol_and_the_session_survives_a_reconnect(stack
     asyncio.run(scenario())
 
 
+def test_a_page_that_says_its_shop_only_in_custom_data_gets_that_shop_from_its_first_message(
+    stack: Settings,
+) -> None:
+    """The stock widget sends the page's customData with every message, not with session_request."""
+
+    async def scenario() -> None:
+        widget = Widget(stack.gateway_url, "ro", "ro", in_address=False)
+        await widget.open()
+        await widget.say("x" * 2001)
+        assert await widget.next_text() == handoff_text("too_long", "ro")
+        await widget.say("cât costă livrarea?")
+        assert "200 lei" in await widget.next_text()
+        await widget.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_conversation_belongs_to_the_shop_whose_page_opened_it(stack: Settings) -> None:
+    async def scenario() -> None:
+        on_fr = Widget(stack.gateway_url, "fr", "fr")
+        fr_conversation = await on_fr.open()
+        await on_fr.close()
+        on_ro = Widget(stack.gateway_url, "ro", "en")  # same browser storage, the Romanian shop's page
+        ro_conversation = await on_ro.open(fr_conversation)
+        assert ro_conversation != fr_conversation
+        await on_ro.say("how much is shipping?")
+        answer = await on_ro.next_text()
+        assert "200 lei" in answer and "99" not in answer
+        await on_ro.close()
+        back_on_fr = Widget(stack.gateway_url, "fr", "fr")
+        assert await back_on_fr.open(fr_conversation) == fr_conversation
+        await back_on_fr.close()
+
+    asyncio.run(scenario())
+
+
 def test_a_page_of_another_origin_cannot_open_the_socket(stack: Settings) -> None:
     async def scenario() -> None:
         with pytest.raises(socketio.exceptions.ConnectionError):
