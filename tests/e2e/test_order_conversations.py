@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from harmony.db.engine import make_engine, session_factory
 from harmony.db.models import AuditRecord, Order
-from harmony.orders.messages import message
+from harmony.kb.order_texts import message
 from harmony.settings import Settings
 from tests.e2e.test_rest_conversations import Conversation
 

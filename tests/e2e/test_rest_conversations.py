@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from harmony.orders.messages import message
+from harmony.kb.order_texts import message
 from harmony.rasa_rest import send_message
 from harmony.settings import Settings
 from tests.e2e.replies import identify
