@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -14,19 +13,27 @@ from bot.actions.handoff import request_handoff
 from bot.actions.language import conversation_language
 from bot.actions.order_conversation import FOLLOW_UP_OF_TOPIC, OrderTurn, order_follow_up
 from harmony.kb.button_titles import intent_titles
-from harmony.kb.faq import load_faq
+from harmony.kb.faq import faq_entries
+from harmony.kb.faq_domain import first_response, more_response, variant_of
 from harmony.orders.references import find_email, find_order_number, looks_like_order_details
 
-# FAQ topics the policy cannot settle alone: the answer, then a person (per shop).
+# FAQ topics the policy cannot settle alone: the answer, then a support agent (per shop).
 HANDOFF_TOPICS = {
     "damaged_item": ("fr", "ro", "intl"),
-    "wrong_item": ("intl",),  # made to order: replaced after photos, by an agent
+    "wrong_item": ("intl",),  # made to order: replaced after photos, by a support agent
 }
 
 
-@lru_cache(maxsize=1)
 def _faq_titles() -> dict[str, dict[str, str]]:
-    return {topic: entry.titles for topic, entry in load_faq().items()}
+    return {topic: entry.titles for topic, entry in faq_entries().items()}
+
+
+def utter_faq_answer(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> None:
+    """The topic's answer: its first message, then its second one when the answer has two."""
+    dispatcher.utter_message(response=first_response(topic))
+    market, language = variant_of(tracker.get_slot("shop"), tracker.get_slot("language"))
+    if len(faq_entries()[topic].parts(market, language)) > 1:
+        dispatcher.utter_message(response=more_response(topic))
 
 
 class ActionAnswerFaq(Action):
@@ -54,17 +61,17 @@ class ActionAnswerFaq(Action):
         follow_up = order_follow_up(tracker, topic) if intent == "faq" and not button_topic else None
         if follow_up:
             return OrderTurn(dispatcher, tracker).handle_request(follow_up)
-        if topic not in _faq_titles():
+        if topic not in faq_entries():
             dispatcher.utter_message(response="utter_default")
             return []
-        dispatcher.utter_message(response=f"utter_faq/{topic}")
+        utter_faq_answer(dispatcher, tracker, topic)
         if tracker.get_slot("shop") in HANDOFF_TOPICS.get(str(topic), ()):
             request_handoff(dispatcher, tracker, f"faq/{topic}")
         return [SlotSet("faq_topic", topic)]
 
 
 class ActionClarifyQuestion(Action):
-    """Below the confidence threshold: "did you mean ...?"; the second time in a row: a person.
+    """Below the confidence threshold: "did you mean ...?"; the second time in a row: a support agent.
 
     A message holding an order number or an e-mail goes to the order verification instead.
     """

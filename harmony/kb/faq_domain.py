@@ -1,8 +1,13 @@
-"""Generate `bot/domain/faq.yml` (the `utter_faq/<topic>` responses) from `kb/faq/`.
+"""Generate `bot/domain/faq.yml` (the FAQ responses) from `kb/faq/`.
 
-Each topic gets one response variation per market and language, chosen by the `shop`
-and `language` slots, so the knowledge base stays the single source of the answers.
-`make train` regenerates it before training; a test keeps the committed copy current.
+Each topic gets `utter_faq/<topic>`, its answer's first chat message, with one variation per
+market and language chosen by the `shop` and `language` slots. An answer of two messages
+also gets `utter_faq/<topic>/more`, its second message, with variations for the markets and
+languages whose answer has one; `action_answer_faq` sends it right after the first. (Named
+under `utter_faq/`, it is one more response of the retrieval intent's family, which only the
+action uses, as `rasa data validate` expects of `utter_faq`.) The hand-off button, where the
+entry offers an agent, is on the answer's last message.
+`make train` regenerates the file before training; a test keeps the committed copy current.
 """
 
 from __future__ import annotations
@@ -18,35 +23,63 @@ from harmony.settings import LANGUAGES, MARKETS, PROJECT_ROOT
 
 FAQ_DOMAIN = PROJECT_ROOT / "bot" / "domain" / "faq.yml"
 HANDOFF_PAYLOAD = "/human_handoff"
-DEFAULT_MARKET, DEFAULT_LANGUAGE = "intl", "en"
+DEFAULT_MARKET, DEFAULT_LANGUAGE = "intl", "en"  # the variation without a condition
 HEADER = "# GENERATED from kb/faq/*.yml by `python -m harmony build-faq` (run by `make train`): do not edit.\n"
 
 
-def _variation(entry: FaqEntry, market: str, language: str, handoff: dict[str, str]) -> dict[str, Any]:
-    variation: dict[str, Any] = {"text": entry.answer(market, language)}
-    if market in entry.offer_agent:
-        variation["buttons"] = [{"title": handoff[language], "payload": HANDOFF_PAYLOAD}]
-    return variation
+def first_response(topic: str) -> str:
+    return f"utter_faq/{topic}"
+
+
+def more_response(topic: str) -> str:
+    return f"utter_faq/{topic}/more"
+
+
+def variant_of(shop: Any, language: Any) -> tuple[str, str]:
+    """The market and language whose variation Rasa picks for these slot values.
+
+    A variation's condition needs both slots; otherwise Rasa takes the one without a condition.
+    """
+    if shop in MARKETS and language in LANGUAGES:
+        return str(shop), str(language)
+    return DEFAULT_MARKET, DEFAULT_LANGUAGE
+
+
+def _message(entry: FaqEntry, market: str, language: str, index: int, handoff: dict[str, str]) -> dict[str, Any]:
+    parts = entry.parts(market, language)
+    message: dict[str, Any] = {"text": parts[index]}
+    if market in entry.offer_agent and index == len(parts) - 1:
+        message["buttons"] = [{"title": handoff[language], "payload": HANDOFF_PAYLOAD}]
+    return message
+
+
+def _variations(entry: FaqEntry, index: int, handoff: dict[str, str]) -> list[dict[str, Any]]:
+    """The `index`-th message of the answer for every market and language that has one."""
+    variations = [
+        {
+            "condition": [
+                {"type": "slot", "name": "shop", "value": market},
+                {"type": "slot", "name": "language", "value": language},
+            ],
+            **_message(entry, market, language, index, handoff),
+        }
+        for market in MARKETS
+        for language in LANGUAGES
+        if len(entry.parts(market, language)) > index
+    ]
+    if len(entry.parts(DEFAULT_MARKET, DEFAULT_LANGUAGE)) > index:
+        variations.append(_message(entry, DEFAULT_MARKET, DEFAULT_LANGUAGE, index, handoff))
+    return variations
 
 
 def faq_domain(entries: dict[str, FaqEntry]) -> dict[str, Any]:
     handoff = handoff_button_titles()
     responses: dict[str, list[dict[str, Any]]] = {}
     for topic in sorted(entries):
-        entry = entries[topic]
-        variations = [
-            {
-                "condition": [
-                    {"type": "slot", "name": "shop", "value": market},
-                    {"type": "slot", "name": "language", "value": language},
-                ],
-                **_variation(entry, market, language, handoff),
-            }
-            for market in MARKETS
-            for language in LANGUAGES
-        ]
-        variations.append(_variation(entry, DEFAULT_MARKET, DEFAULT_LANGUAGE, handoff))
-        responses[f"utter_faq/{topic}"] = variations
+        responses[first_response(topic)] = _variations(entries[topic], 0, handoff)
+        more = _variations(entries[topic], 1, handoff)
+        if more:
+            responses[more_response(topic)] = more
     return {"version": "3.1", "responses": responses}
 
 
