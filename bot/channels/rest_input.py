@@ -3,16 +3,16 @@
 Same protocol as Rasa's RestInput; the customer's original text is kept in the
 message metadata (`original_text`) when the guard had to change it. After the bot's
 replies, each turn ends with a report of the shop and language the conversation now has
-(`harmony.bot_protocol`), read from the tracker the turn has just saved.
+(`harmony.bot_protocol`), as the turn saved them in the tracker.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 from sanic.request import Request
 
@@ -20,13 +20,13 @@ from bot.channels.message_guard import guard_message
 from harmony.bot_protocol import context_report
 from harmony.kb.markets import PageContext, known_language, known_shop
 
-logger = logging.getLogger(__name__)
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
 
 
 class HarmonyRestInput(RestInput):
     def __init__(self) -> None:
         self._app: Sanic | None = None  # known once the server starts
+        self._saved_contexts: Dict[str, PageContext] = {}  # sender -> context, until its reply is built
 
     @classmethod
     def name(cls) -> str:
@@ -53,11 +53,13 @@ class HarmonyRestInput(RestInput):
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         async def handle_and_report(message: UserMessage) -> None:
-            await on_new_message(message)
-            if isinstance(message.output_channel, CollectingOutputChannel):
-                context = await self._conversation_context(message.sender_id)
-                if context is not None:
-                    await message.output_channel.send_custom_json(message.sender_id, context_report(context))
+            self._note_saved_contexts()
+            try:
+                await on_new_message(message)
+            finally:
+                context = self._saved_contexts.pop(str(message.sender_id), None)
+            if context is not None and isinstance(message.output_channel, CollectingOutputChannel):
+                await message.output_channel.send_custom_json(message.sender_id, context_report(context))
 
         async def remember_app(app: Sanic, _loop: Any) -> None:
             self._app = app
@@ -66,20 +68,33 @@ class HarmonyRestInput(RestInput):
         blueprint.listener("before_server_start")(remember_app)
         return blueprint
 
-    async def _conversation_context(self, sender_id: str | None) -> PageContext | None:
-        """The `shop` and `language` slots after the turn; None if they cannot be read."""
+    def _note_saved_contexts(self) -> None:
+        """Have the agent's tracker store note each saved tracker's `shop` and `language`.
+
+        Rasa saves the tracker at the end of a turn and returns only the replies; noting the two
+        slots as it saves spares a second read of the whole conversation from the database (which
+        grows with every turn). The note lives until the turn's reply is built (popped above).
+        """
         agent = getattr(getattr(self._app, "ctx", None), "agent", None)
-        if agent is None or sender_id is None:
-            return None
-        try:
-            tracker = await agent.tracker_store.retrieve(sender_id)
-        except Exception as exc:  # the turn is answered anyway; the gateway keeps what it knew
-            logger.warning("conversation context not read: %s", type(exc).__name__)
-            return None
-        if tracker is None:
-            return None
-        shop, language = known_shop(tracker.get_slot("shop")), known_language(tracker.get_slot("language"))
-        return PageContext(shop, language) if shop and language else None
+        store = getattr(agent, "tracker_store", None)
+        if store is None or getattr(store, "_harmony_notes_contexts", False):
+            return
+        save = store.save
+        notes = self._saved_contexts
+
+        async def save_and_note(tracker: DialogueStateTracker) -> None:
+            await save(tracker)
+            context = _context_of(tracker)
+            if context is not None:
+                notes[str(tracker.sender_id)] = context
+
+        store.save = save_and_note
+        store._harmony_notes_contexts = True
+
+
+def _context_of(tracker: DialogueStateTracker) -> PageContext | None:
+    shop, language = known_shop(tracker.get_slot("shop")), known_language(tracker.get_slot("language"))
+    return PageContext(shop, language) if shop and language else None
 
 
 def _json_body(request: Request) -> Dict[str, Any]:
