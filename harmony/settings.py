@@ -15,7 +15,6 @@ from typing import Mapping
 from harmony.kb.markets import LANGUAGES, market_codes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MARKETS = market_codes()  # TODO(remove): read kb/markets.yml through harmony.kb.markets
 __all__ = ["LANGUAGES", "PROJECT_ROOT", "Settings", "SettingsError", "load_settings"]
 
 

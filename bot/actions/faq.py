@@ -17,12 +17,6 @@ from harmony.kb.faq import faq_entries
 from harmony.kb.faq_domain import first_response, more_response, variant_of
 from harmony.orders.references import find_email, find_order_number, looks_like_order_details
 
-# FAQ topics the policy cannot settle alone: the answer, then a support agent (per shop).
-HANDOFF_TOPICS = {
-    "damaged_item": ("fr", "ro", "intl"),
-    "wrong_item": ("intl",),  # made to order: replaced after photos, by a support agent
-}
-
 
 def _faq_titles() -> dict[str, dict[str, str]]:
     return {topic: entry.titles for topic, entry in faq_entries().items()}
@@ -65,7 +59,7 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         utter_faq_answer(dispatcher, tracker, topic)
-        if tracker.get_slot("shop") in HANDOFF_TOPICS.get(str(topic), ()):
+        if tracker.get_slot("shop") in faq_entries()[topic].hand_off:  # the answer, then a support agent
             request_handoff(dispatcher, tracker, f"faq/{topic}")
         return [SlotSet("faq_topic", topic)]
 

@@ -13,10 +13,11 @@ from typing import Any
 
 import yaml
 
-from harmony.settings import LANGUAGES, PROJECT_ROOT
+from harmony.kb.markets import LANGUAGES
+from harmony.kb.paths import KB_DIR
 
-HANDOFF_FILE = PROJECT_ROOT / "kb" / "handoff.yml"
-INTENT_TITLES_FILE = PROJECT_ROOT / "kb" / "intent_titles.yml"
+HANDOFF_FILE = KB_DIR / "handoff.yml"
+INTENT_TITLES_FILE = KB_DIR / "intent_titles.yml"
 
 
 def _titles(raw: Any, where: str) -> dict[str, str]:

@@ -21,9 +21,11 @@ from typing import Any
 
 import yaml
 
-from harmony.settings import LANGUAGES, MARKETS, PROJECT_ROOT
+from harmony.kb.markets import LANGUAGES, market_codes
+from harmony.kb.paths import KB_DIR
+from harmony.settings import PROJECT_ROOT
 
-FAQ_DIR = PROJECT_ROOT / "kb" / "faq"
+FAQ_DIR = KB_DIR / "faq"
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
 INTENTS_FILE = PROJECT_ROOT.parent / "shared" / "intents.yml"
 SALON = "salon"  # the variant of the salon, and the word that puts its answer in a shop's answer
@@ -45,8 +47,9 @@ class FaqEntry:
     titles: dict[str, str]
     sources: tuple[str, ...]
     source_notes: tuple[str, ...]
-    offer_agent: frozenset[str]
+    offer_agent: frozenset[str]  # shops whose answer has a "talk to a support agent" button
     answers: dict[str, dict[str, Messages]]  # market -> language -> chat messages (the salon's resolved)
+    hand_off: frozenset[str] = frozenset()  # shops where the policy cannot settle it: a support agent takes over
 
     def parts(self, market: str, language: str) -> Messages:
         """The answer as the chat messages the bot sends, in order (one or two)."""
@@ -89,16 +92,17 @@ def entry_problems(topic: str, raw: Any, seeds_dir: Path = SEEDS_DIR) -> list[st
     else:
         problems += [f"{topic}: unknown seed {s!r}" for s in sources if not (seeds_dir / str(s)).is_file()]
     problems += _note_problems(topic, raw.get("source_notes", []), [str(s) for s in sources])
-    offer = raw.get("offer_agent", [])
-    if not isinstance(offer, list) or not set(offer) <= set(MARKETS):
-        problems.append(f"{topic}: 'offer_agent' must be a list of markets")
+    for field in ("offer_agent", "hand_off"):
+        shops = raw.get(field, [])
+        if not isinstance(shops, list) or not set(shops) <= set(market_codes()):
+            problems.append(f"{topic}: '{field}' must be a list of markets")
     answers: dict[str, Any] = raw["answers"] if isinstance(raw.get("answers"), dict) else {}
-    problems += [f"{topic}: unknown answer variant {key!r}" for key in answers if key not in (*MARKETS, SALON)]
+    problems += [f"{topic}: unknown answer variant {key!r}" for key in answers if key not in (*market_codes(), SALON)]
     if SALON in answers:
         problems += _variant_problems(f"{topic}: {SALON}", answers[SALON], None)
         if not any(str(s).startswith(SALON_SEED_PREFIX) for s in sources):
             problems.append(f"{topic}: a salon answer needs the salon's seed ({SALON_SEED_PREFIX}...) in 'sources'")
-    for market in MARKETS:
+    for market in market_codes():
         by_language = answers.get(market)
         if by_language is None:
             problems.append(f"{topic}: no answer for market {market}")
@@ -197,7 +201,8 @@ def _entry(topic: str, raw: dict[str, Any]) -> FaqEntry:
         sources=tuple(raw["sources"]),
         source_notes=tuple(str(note).strip() for note in raw.get("source_notes") or []),
         offer_agent=frozenset(raw.get("offer_agent") or []),
-        answers={m: {lang: resolved(m, lang) for lang in LANGUAGES} for m in MARKETS},
+        hand_off=frozenset(raw.get("hand_off") or []),
+        answers={m: {lang: resolved(m, lang) for lang in LANGUAGES} for m in market_codes()},
     )
 
 

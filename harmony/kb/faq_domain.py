@@ -19,7 +19,8 @@ import yaml
 
 from harmony.kb.button_titles import handoff_button_titles
 from harmony.kb.faq import FaqEntry, load_faq
-from harmony.settings import LANGUAGES, MARKETS, PROJECT_ROOT
+from harmony.kb.markets import LANGUAGES, market_codes
+from harmony.settings import PROJECT_ROOT
 
 FAQ_DOMAIN = PROJECT_ROOT / "bot" / "domain" / "faq.yml"
 HANDOFF_PAYLOAD = "/human_handoff"
@@ -40,7 +41,7 @@ def variant_of(shop: Any, language: Any) -> tuple[str, str]:
 
     A variation's condition needs both slots; otherwise Rasa takes the one without a condition.
     """
-    if shop in MARKETS and language in LANGUAGES:
+    if shop in market_codes() and language in LANGUAGES:
         return str(shop), str(language)
     return DEFAULT_MARKET, DEFAULT_LANGUAGE
 
@@ -63,7 +64,7 @@ def _variations(entry: FaqEntry, index: int, handoff: dict[str, str]) -> list[di
             ],
             **_message(entry, market, language, index, handoff),
         }
-        for market in MARKETS
+        for market in market_codes()
         for language in LANGUAGES
         if len(entry.parts(market, language)) > index
     ]

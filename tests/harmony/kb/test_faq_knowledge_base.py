@@ -15,7 +15,7 @@ from harmony.kb.faq import (
     knowledge_base_problems,
     load_faq,
 )
-from harmony.settings import LANGUAGES, MARKETS
+from harmony.kb.markets import LANGUAGES, market_codes
 
 
 def test_the_knowledge_base_is_complete_and_valid() -> None:
@@ -27,7 +27,7 @@ def test_the_knowledge_base_is_complete_and_valid() -> None:
 
 def test_every_chat_message_is_short_and_an_answer_is_one_or_two_of_them() -> None:
     for entry in load_faq().values():
-        for market in MARKETS:
+        for market in market_codes():
             for language in LANGUAGES:
                 parts = entry.parts(market, language)
                 assert 1 <= len(parts) <= 2, (entry.topic, market, language)
@@ -54,7 +54,7 @@ def test_market_variants_carry_each_shops_facts() -> None:
 
 def test_romanian_uses_comma_below_letters() -> None:
     for entry in load_faq().values():
-        for market in MARKETS:
+        for market in market_codes():
             text = entry.answer(market, "ro")
             assert not set(text) & {"ş", "ţ", "Ş", "Ţ"}, (entry.topic, market)
 
@@ -95,6 +95,8 @@ def _edit(kb: Path, topic: str, change: Callable[[dict[str, Any]], object]) -> N
         (lambda d: d["answers"].update(shop_de="Hallo"), "unknown answer variant 'shop_de'"),
         (lambda d: d.update(source_notes=["§4, no seed named"]), "source_notes[0]: names none of the entry's seeds"),
         (lambda d: d.update(source_notes="a text"), "'source_notes' must be a list"),
+        (lambda d: d.update(hand_off=["de"]), "'hand_off' must be a list of markets"),
+        (lambda d: d.update(offer_agent="fr"), "'offer_agent' must be a list of markets"),
     ],
 )
 def test_defects_are_reported(kb_copy: Path, change: Callable[[dict[str, Any]], object], expected: str) -> None:
@@ -137,4 +139,4 @@ def test_a_missing_topic_is_reported(kb_copy: Path) -> None:
 
 
 def test_every_language_and_market_is_required() -> None:
-    assert LANGUAGES == ("fr", "en", "ro") and MARKETS == ("fr", "ro", "intl")
+    assert LANGUAGES == ("fr", "en", "ro") and market_codes() == ("fr", "ro", "intl")

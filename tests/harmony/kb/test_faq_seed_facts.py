@@ -5,7 +5,8 @@ import re
 import pytest
 
 from harmony.kb.faq import FAQ_DIR, SEEDS_DIR, load_faq
-from harmony.settings import LANGUAGES, MARKETS, PROJECT_ROOT
+from harmony.kb.markets import LANGUAGES, market_codes
+from harmony.settings import PROJECT_ROOT
 
 FR, RO, INTL = "001_1853cfc8148f3cd3.txt", "002_20e3514fb51eacab.txt", "000_0a42d90602c9be84.txt"
 INTL_FAQ, SALON = "004_177a75bd76841fb4.txt", "003_a3d0018f243144af.txt"
@@ -108,7 +109,7 @@ SEED_FACTS = [
         SALON,
         "Visa, Mastercard, American Express",
         "payment_methods",
-        list(MARKETS),
+        list(market_codes()),
         ("American Express", "American Express", "American Express"),
     ),
     (
@@ -122,7 +123,7 @@ SEED_FACTS = [
         SALON,
         "complété jusqu’au prix total, le jour du rendez-vous",
         "payment_methods",
-        list(MARKETS),
+        list(market_codes()),
         ("le jour du rendez-vous", "on the day of the appointment", "în ziua programării"),
     ),
     (
@@ -136,14 +137,14 @@ SEED_FACTS = [
         SALON,
         "au plus tard dix (10) jours avant l'expiration de sa carte bancaire",
         "subscription",
-        list(MARKETS),
+        list(market_codes()),
         ("10 jours avant l'expiration", "10 days before your card expires", "10 zile înainte de expirarea cardului"),
     ),
     (
         SALON,
         "au plus tôt trois mois et au plus tard un mois avant le terme",
         "subscription",
-        list(MARKETS),
+        list(market_codes()),
         ("rappel écrit", "written reminder", "notificare scrisă"),
     ),
 ]
@@ -214,10 +215,10 @@ def test_the_salon_answers_on_every_shop_page() -> None:
     subscription = entries["subscription"]
     booking = entries["booking_cancellation"]
     for language in LANGUAGES:
-        assert len({subscription.answer(market, language) for market in MARKETS}) == 1
+        assert len({subscription.answer(market, language) for market in market_codes()}) == 1
         assert booking.answer("fr", language) == booking.answer("intl", language)
         assert "Harmonisa" in booking.parts("ro", language)[1]
-        assert all("Harmonisa" in entries["payment_methods"].parts(m, language)[1] for m in MARKETS)
+        assert all("Harmonisa" in entries["payment_methods"].parts(m, language)[1] for m in market_codes())
     for topic in ("subscription", "booking_cancellation", "payment_methods"):
         assert SALON in entries[topic].sources
         assert any(note.startswith("003") and "no shop page" in note for note in entries[topic].source_notes)
@@ -254,7 +255,7 @@ OTHER_NAMES_OF_THE_AGENT = {
 
 def test_the_agent_has_one_name_per_language_in_the_answers() -> None:
     for entry in load_faq().values():
-        for market in MARKETS:
+        for market in market_codes():
             for language in LANGUAGES:
                 text = entry.answer(market, language)
                 found = OTHER_NAMES_OF_THE_AGENT[language].search(text)
