@@ -27,3 +27,16 @@ def read_context_report(custom: Any) -> PageContext | None:
     report = custom[REPORT_KEY]
     shop, language = known_shop(report.get("shop")), known_language(report.get("language"))
     return PageContext(shop, language) if shop and language else None
+
+
+def split_context_report(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], PageContext | None]:
+    """The messages meant for the customer, and the context the turn reported (if any)."""
+    shown: list[dict[str, Any]] = []
+    context: PageContext | None = None
+    for message in messages:
+        custom = message.get("custom")
+        if not (isinstance(custom, dict) and REPORT_KEY in custom):
+            shown.append(message)
+        else:  # a report, even one naming no known shop or language, is never shown
+            context = read_context_report(custom) or context
+    return shown, context

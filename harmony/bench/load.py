@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
+from harmony.bot_protocol import split_context_report
 from harmony.rasa_rest import send_message
 
 # One conversation: a session start, FAQ-style small talk, a language switch (action
@@ -69,7 +70,8 @@ def run_load(base_url: str, concurrency: int, total_requests: int, max_seconds: 
                     break
                 started = time.perf_counter()
                 try:
-                    ok = bool(send_message(base_url, sender, message, timeout=30))
+                    shown, _ = split_context_report(send_message(base_url, sender, message, timeout=30))
+                    ok = bool(shown)
                 except OSError:
                     ok = False
                 elapsed_ms = (time.perf_counter() - started) * 1000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from harmony.bot_protocol import read_context_report
+from harmony.bot_protocol import split_context_report
 from harmony.kb.markets import PageContext
 
 
@@ -39,13 +39,9 @@ class RasaTurn:
 def read_rasa_turn(messages: list[dict[str, Any]]) -> RasaTurn:
     replies: list[BotReply] = []
     handoff: dict[str, Any] | None = None
-    context: PageContext | None = None
-    for message in messages:
+    shown, context = split_context_report(messages)
+    for message in shown:
         custom = message.get("custom")
-        reported = read_context_report(custom)
-        if reported is not None:
-            context = reported
-            continue
         if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
             handoff = custom["handoff"]
             continue

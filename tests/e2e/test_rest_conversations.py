@@ -5,6 +5,8 @@ from typing import Any
 
 import pytest
 
+from harmony.bot_protocol import split_context_report
+from harmony.kb.markets import PageContext
 from harmony.kb.order_texts import message
 from harmony.rasa_rest import send_message
 from harmony.settings import Settings
@@ -19,11 +21,13 @@ class Conversation:
         self.sender = f"e2e-{uuid.uuid4().hex}"
         self.metadata = metadata
         self.last: list[dict[str, Any]] = []
+        self.context: PageContext | None = None  # what the last turn reported
 
     def say_raw(self, message: Any) -> list[dict[str, Any]]:
         """The bot's messages as sent (order replies are built from kb/, not domain responses)."""
-        self.last = send_message(self.url, self.sender, message, self.metadata)
+        self.last, self.context = split_context_report(send_message(self.url, self.sender, message, self.metadata))
         assert self.last, f"no reply to {message!r}"
+        assert self.context is not None, "every turn reports the conversation's shop and language"
         return self.last
 
     def say(self, message: Any) -> list[tuple[str, str]]:
@@ -51,7 +55,9 @@ def test_the_language_sticks_across_ambiguous_messages(stack: Settings) -> None:
 def test_switch_language_by_name_and_back_by_button(stack: Settings) -> None:
     chat = Conversation(stack)
     assert chat.reply("Bună ziua") == ("utter_greet", "ro")
+    assert chat.context == PageContext("fr", "ro")  # no page: the default shop
     assert chat.reply("can we speak English?") == ("utter_language_switched", "en")
+    assert chat.context == PageContext("fr", "en")
     assert chat.reply("merci") == ("utter_you_are_welcome", "en")  # "merci" alone does not switch
     assert chat.reply("parlez-vous roumain ?") == ("utter_language_switched", "ro")
     buttons = {b["title"]: b["payload"] for b in chat.last[0]["buttons"]}

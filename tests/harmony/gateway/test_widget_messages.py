@@ -1,6 +1,8 @@
 """Rasa REST replies turned into the widget's bot_uttered messages."""
 
+from harmony.bot_protocol import context_report
 from harmony.gateway.widget_messages import read_rasa_turn
+from harmony.kb.markets import PageContext
 
 
 def test_text_buttons_and_a_handoff_request() -> None:
@@ -32,3 +34,20 @@ def test_other_custom_payloads_reach_the_widget_as_they_are() -> None:
 def test_nothing_usable_is_nothing() -> None:
     turn = read_rasa_turn([{"custom": "not a dict"}, {"text": "   "}])
     assert turn.replies == [] and turn.handoff is None
+
+
+def test_the_turns_context_report_is_kept_for_the_gateway_and_never_shown() -> None:
+    turn = read_rasa_turn(
+        [
+            {"recipient_id": "c", "text": "Sure."},
+            {"recipient_id": "c", "custom": context_report(PageContext("ro", "en"))},
+        ]
+    )
+    assert [r.as_bot_uttered() for r in turn.replies] == [{"text": "Sure."}]
+    assert turn.context == PageContext("ro", "en")
+
+
+def test_a_report_of_an_unknown_shop_or_language_is_ignored() -> None:
+    turn = read_rasa_turn([{"custom": {"conversation": {"shop": "mars", "language": "en"}}}])
+    assert turn.context is None and turn.replies == []
+    assert read_rasa_turn([{"custom": {"conversation": {"shop": "ro", "language": "de"}}}]).context is None
