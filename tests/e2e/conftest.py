@@ -4,12 +4,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page
 
 from harmony.database_setup import prepare_database
 from harmony.launcher.stack import running_stack
 from harmony.launcher.training import ensure_model
 from harmony.settings import PROJECT_ROOT, Settings, load_settings
+from tests.browser import chromium_browser
 from tests.conftest import fresh_postgres_database
+from tests.e2e.widget_page import watched_page
 from tests.ports import free_port
 
 
@@ -42,3 +45,19 @@ def postgres_stack(tmp_path_factory: pytest.TempPathFactory, postgres_admin_url:
     """The same stack with the app database on the throwaway PostgreSQL server."""
     for database_url in fresh_postgres_database(postgres_admin_url):
         yield from _running(tmp_path_factory, {"HARMONY_DATABASE_URL": database_url})
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless chromium per test module that asks for it, closed with the module:
+    Playwright's sync API holds an event loop while it runs."""
+    with chromium_browser() as launched:
+        yield launched
+
+
+@pytest.fixture
+def customer(browser: Browser) -> Iterator[Page]:
+    """A customer's own browser context (storage, cookies), watched for dialogs."""
+    context = browser.new_context()
+    yield watched_page(context)
+    context.close()

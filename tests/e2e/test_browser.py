@@ -12,26 +12,18 @@ from playwright.sync_api import Browser, Page, expect
 from harmony.kb.faq import load_faq
 from harmony.kb.handoff import handoff_text
 from harmony.settings import Settings
-from tests.browser import chromium_browser
 from tests.e2e.gateway_client import create_agent
-from tests.e2e.widget_page import TIMEOUT_MS, expect_bot, open_widget, page_url, send, watched_page
+from tests.e2e.widget_page import (
+    TIMEOUT_MS,
+    expect_bot,
+    open_widget,
+    page_url,
+    send,
+    watched_page,
+)
 
 pytestmark = pytest.mark.e2e
 INJECTION = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Closed with this module: Playwright's sync API holds an event loop while it runs."""
-    with chromium_browser() as launched:
-        yield launched
-
-
-@pytest.fixture
-def customer(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    yield watched_page(context)
-    context.close()
 
 
 @pytest.fixture

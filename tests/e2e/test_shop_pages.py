@@ -8,16 +8,21 @@ server, action server); the widget is the stock rasa-webchat 1.0.1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from harmony.kb.handoff import handoff_text
 from harmony.settings import Settings
-from tests.browser import chromium_browser
-from tests.e2e.widget_page import TIMEOUT_MS, bot_messages, expect_bot, open_widget, page_url, send, watched_page
+from tests.e2e.widget_page import (
+    TIMEOUT_MS,
+    bot_messages,
+    expect_bot,
+    open_widget,
+    page_url,
+    send,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -79,20 +84,6 @@ VISITS = [
         "monde entier", "où est ma commande ?", *INTL_ORDER,
     ),
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Closed with this module: Playwright's sync API holds an event loop while it runs."""
-    with chromium_browser() as launched:
-        yield launched
-
-
-@pytest.fixture
-def customer(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    yield watched_page(context)
-    context.close()
 
 
 @pytest.mark.parametrize("visit", VISITS, ids=str)
