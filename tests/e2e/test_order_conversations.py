@@ -1,12 +1,16 @@
 """Orders over the REST channel, through the real Rasa server, action server and database."""
 
+import secrets
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from babel.dates import format_date
 from sqlalchemy import select
 
+from harmony.database_setup import load_fixture_file
 from harmony.db.engine import make_engine, session_factory
 from harmony.db.models import AuditRecord, Order
 from harmony.kb.order_texts import message
@@ -40,19 +44,54 @@ def test_where_is_my_order_gives_the_colissimo_tracking_number(stack: Settings) 
     assert "l***@example.fr" in answer
 
 
+def own_order(stack: Settings, directory: Path, market: str = "fr") -> tuple[str, str]:
+    """A processing order of the test's own (number, e-mail), loaded with the documented loader,
+    so that changing it changes no other test's data."""
+    number = f"HM-9{secrets.randbelow(100_000):05d}"
+    email = f"own-{secrets.token_hex(4)}@example.fr"
+    fixture = {
+        "customers": [{"email": email, "name": "Test Customer", "language": "fr"}],
+        "orders": [
+            {
+                "number": number,
+                "case": "fr, placed 2 h ago, not shipped -> cancellable",
+                "customer": email,
+                "market": market,
+                "placed": "-2h",
+                "status": "processing",
+                "shipping": "standard",
+                "carrier": None,
+                "tracking": None,
+                "shipped": None,
+                "delivered": None,
+                "currency": "EUR",
+                "items": [{"sku": "T-1", "name": "Canne", "category": "mobility", "quantity": 1, "unit_price": 20.0}],
+            }
+        ],
+    }
+    path = directory / f"{number}.yml"
+    path.write_text(yaml.safe_dump(fixture), encoding="utf-8")
+    load_fixture_file(stack.database_url, path)
+    return number, email
+
+
 @pytest.mark.parametrize("stack_name", ["stack", "postgres_stack"], ids=["sqlite", "postgresql"])
-def test_confirmed_cancellation_changes_the_database_once(request: pytest.FixtureRequest, stack_name: str) -> None:
+def test_confirmed_cancellation_changes_the_database_once(
+    request: pytest.FixtureRequest, stack_name: str, tmp_path: Path
+) -> None:
     stack: Settings = request.getfixturevalue(stack_name)
+    number, email = own_order(stack, tmp_path)
     chat = Conversation(stack, {"shop": "fr"})
-    assert texts(chat, "je veux annuler ma commande HM-100101") == message("ask_email", "fr", number="HM-100101")
-    question = texts(chat, "claire.martin@example.fr")
+    assert texts(chat, f"je veux annuler ma commande {number}") == message("ask_email", "fr", number=number)
+    question = texts(chat, email)
     assert "peut encore être annulée" in question
     assert [b["payload"] for b in chat.last[-1]["buttons"]] == ["/affirm", "/deny"]
     assert "est annulée" in texts(chat, "oui")
+    assert "déjà annulée" in texts(chat, f"annuler la commande {number}")  # asked again: nothing changes
     engine = make_engine(stack.database_url)
     try:
         with session_factory(engine)() as session:
-            order = session.scalars(select(Order).where(Order.number == "HM-100101")).one()
+            order = session.scalars(select(Order).where(Order.number == number)).one()
             audits = session.scalars(select(AuditRecord).where(AuditRecord.order_id == order.id)).all()
     finally:
         engine.dispose()
