@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping
 
@@ -42,6 +43,7 @@ class Settings:
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8080
     allowed_origins: tuple[str, ...] = ()
+    clock_start: datetime | None = None  # tests and demos: "now" starts here (`harmony.clock`)
 
     @property
     def gateway_url(self) -> str:
@@ -112,6 +114,21 @@ def _origins(env: Mapping[str, str], gateway_port: int) -> tuple[str, ...]:
     return (f"http://localhost:{gateway_port}", f"http://127.0.0.1:{gateway_port}")
 
 
+def _instant(env: Mapping[str, str], name: str) -> datetime | None:
+    """An ISO-8601 instant with its UTC offset (`2026-12-08T10:00:00+01:00`, `...Z`), in UTC."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw)
+    except ValueError as exc:
+        example = "2026-12-08T10:00:00+01:00"
+        raise SettingsError(f"{name} must be an ISO-8601 instant such as {example}, got {raw!r}") from exc
+    if value.tzinfo is None:
+        raise SettingsError(f"{name} must name its UTC offset (+01:00 or Z), got {raw!r}")
+    return value.astimezone(timezone.utc)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -138,4 +155,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         gateway_host=env.get("HARMONY_GATEWAY_HOST", "").strip() or "127.0.0.1",
         gateway_port=(gateway_port := _int(env, "HARMONY_GATEWAY_PORT", 8080)),
         allowed_origins=_origins(env, gateway_port),
+        clock_start=_instant(env, "HARMONY_CLOCK_START"),
     )

@@ -7,7 +7,6 @@ pure functions of `harmony.orders`; texts from `kb/orders/messages.yml`.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -16,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handoff import request_handoff
 from bot.actions.language import conversation_language
+from harmony.clock import Clock, process_clock
 from harmony.kb.order_policies import load_policies
 from harmony.kb.order_texts import message
 from harmony.orders.cancellation import decide_cancellation
@@ -113,12 +113,18 @@ def order_follow_up(tracker: Tracker, faq_topic: str | None) -> str | None:
 class OrderTurn:
     """The bot's answer to one customer message about an order."""
 
-    def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker, store: OrderStore | None = None) -> None:
+    def __init__(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        store: OrderStore | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self.dispatcher = dispatcher
         self.tracker = tracker
         self.language = conversation_language(tracker)
         self.store = store or store_for(load_settings().database_url)
-        self.now = datetime.now(timezone.utc)
+        self.now = (clock or process_clock()).now()  # one instant for the whole turn
         self.events: list[EventType] = []
 
     # --- entry points -------------------------------------------------------------

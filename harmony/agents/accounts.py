@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from harmony.agents.models import Agent, AgentSession
+from harmony.clock import process_clock
 
 USERNAME_RE = re.compile(r"[a-z0-9._-]{3,32}")
 DISPLAY_NAME_MAX = 60
@@ -76,13 +77,13 @@ def create_agent(
     display name or password is not valid, or when the username is taken (compared case-
     insensitively, since usernames are stored lowercase). If the username is taken by a
     concurrent transaction the flush fails; the error is then raised the same way and the
-    caller's transaction must be rolled back. `now` (default: the current time) is the
+    caller's transaction must be rolled back. `now` (default: the process's clock) is the
     creation time.
     """
     normalized = normalize_username(username)
     name = check_display_name(display_name)
     check_password(password)
-    created_at = _aware(now) if now is not None else datetime.now(timezone.utc)
+    created_at = _aware(now) if now is not None else process_clock().now()
     if session.scalar(select(func.count()).select_from(Agent).where(Agent.username == normalized)):
         raise AgentAccountError(f"username {normalized!r} is already taken")
     agent = Agent(

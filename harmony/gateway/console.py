@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,7 @@ class Console:
         token = request.cookies.get(COOKIE)
         if not token:
             return None
-        now = datetime.now(timezone.utc)
+        now = self.service.clock.now()
 
         def work(session: Session) -> str | None:
             agent = agent_for_token(session, token, now)
@@ -90,7 +90,7 @@ class Console:
             username, password = str(body["username"]), str(body["password"])
         except (ValueError, KeyError, TypeError):
             return _json_error(400, "Send username and password as JSON.")
-        now = datetime.now(timezone.utc)
+        now = self.service.clock.now()
 
         def work(session: Session) -> tuple[str, str] | None:
             agent = authenticate(session, username, password)

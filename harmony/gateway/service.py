@@ -13,12 +13,13 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 import aiohttp
 from sqlalchemy.orm import Session, sessionmaker
 
+from harmony.clock import Clock, process_clock
 from harmony.gateway.handoff import Change, bot_answers, next_owner
 from harmony.gateway.models import Conversation
 from harmony.gateway.rasa_client import RasaUnavailable, ask_rasa
@@ -71,10 +72,6 @@ async def in_transaction(sessions: sessionmaker[Session], work: Callable[[Sessio
     return await asyncio.to_thread(run)
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class RateLimiter:
     """At most `limit` messages per `window` seconds per conversation (in memory, per gateway)."""
 
@@ -101,13 +98,16 @@ class ChatService:
         rasa_timeout: float,
         default_shop: str,
         agents_online: Callable[[], int],
+        clock: Clock | None = None,
     ) -> None:
+        """`clock` gives "now" to hand-off notices, agent hours and stored times (default: the process's)."""
         self.sessions = sessions
         self.http: aiohttp.ClientSession | None = None  # opened when the server starts
         self.rasa_url = rasa_url
         self.rasa_timeout = rasa_timeout
         self.default_shop = default_shop
         self.agents_online = agents_online
+        self.clock = clock or process_clock()
         self.rate = RateLimiter()
 
     async def _db(self, work: Callable[[Session], T]) -> T:
@@ -129,7 +129,7 @@ class ChatService:
                     existing.site = page.shop
                 return _view(existing)
             start = page or page_context(None, None, self.default_shop)
-            return _view(open_conversation(session, start, _now(), known_site=page is not None))
+            return _view(open_conversation(session, start, self.clock.now(), known_site=page is not None))
 
         return await self._db(work)
 
@@ -188,9 +188,8 @@ class ChatService:
         conversation.shop, conversation.language = context.shop, context.language
         return _view(conversation)
 
-    @staticmethod
     def _store_customer(
-        session: Session, conversation_id: str, text: str, page: PageContext | None
+        self, session: Session, conversation_id: str, text: str, page: PageContext | None
     ) -> ConversationView | None:
         conversation = find_conversation(session, conversation_id)
         if conversation is None:
@@ -199,7 +198,7 @@ class ChatService:
             # A page that only says its shop in `customData`: its first message decides.
             conversation.site, conversation.shop, conversation.language = page.shop, page.shop, page.language
         conversation.owner = next_owner(conversation.owner, Change.CUSTOMER_WRITES)
-        add_message(session, conversation, "customer", text[: MAX_MESSAGE_CHARS * 50], _now())
+        add_message(session, conversation, "customer", text[: MAX_MESSAGE_CHARS * 50], self.clock.now())
         return _view(conversation)
 
     async def _bot(self, view: ConversationView, reply: BotReply, outbox: Outbox) -> None:
@@ -211,8 +210,8 @@ class ChatService:
         await self._db(lambda s: self._store(s, view.id, "system", text, None, None))
         await outbox.to_customer(view.id, {"text": text})
 
-    @staticmethod
     def _store(
+        self,
         session: Session,
         conversation_id: str,
         author: str,
@@ -222,7 +221,7 @@ class ChatService:
     ) -> None:
         conversation = find_conversation(session, conversation_id)
         if conversation is not None:
-            add_message(session, conversation, author, text, _now(), author_name, buttons)
+            add_message(session, conversation, author, text, self.clock.now(), author_name, buttons)
 
     # --- hand-off ------------------------------------------------------------------
 
@@ -234,7 +233,7 @@ class ChatService:
             if conversation is None:
                 return view, 0
             if conversation.owner != "waiting":
-                conversation.waiting_since = _now()
+                conversation.waiting_since = self.clock.now()
             conversation.owner = next_owner(conversation.owner, Change.REQUEST_AGENT)
             conversation.language = str(language)
             conversation.shop = known_shop(summary.get("shop")) or conversation.shop  # a verified order's market
@@ -251,7 +250,7 @@ class ChatService:
 
     def _queue_message(self, view: ConversationView, position: int) -> str:
         hours = agent_hours(view.shop)
-        now = _now()
+        now = self.clock.now()
         if not hours.is_open(now):
             opens = format_moment(hours.next_opening(now), now, load_markets()[view.shop].time_zone, view.language)
             return handoff_text("closed_hours", view.language, opens=opens)
@@ -265,7 +264,7 @@ class ChatService:
         """Waiting conversations, longest wait first, then the ones `agent_name` has taken."""
 
         def work(session: Session) -> list[dict[str, Any]]:
-            now = _now()
+            now = self.clock.now()
             taken = agent_conversations(session, agent_name) if agent_name else []
             return [_summary_row(c, now) for c in [*waiting_queue(session), *taken]]
 
@@ -306,15 +305,16 @@ class ChatService:
         await outbox.to_customer(conversation_id, {"text": f"{agent_name}: {text}"})
         await outbox.to_agents({"type": "agent_message", "conversation_id": conversation_id})
 
-    @staticmethod
-    def _agent_store(session: Session, conversation_id: str, agent_name: str, text: str) -> ConversationView | None:
+    def _agent_store(
+        self, session: Session, conversation_id: str, agent_name: str, text: str
+    ) -> ConversationView | None:
         conversation = find_conversation(session, conversation_id)
         if conversation is None:
             return None
         conversation.owner = next_owner(conversation.owner, Change.AGENT_TAKES)
         conversation.agent_name = agent_name
         conversation.waiting_since = None
-        add_message(session, conversation, "agent", text, _now(), agent_name)
+        add_message(session, conversation, "agent", text, self.clock.now(), agent_name)
         return _view(conversation)
 
 

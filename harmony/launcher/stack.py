@@ -36,6 +36,10 @@ def service_env(settings: Settings, base: Mapping[str, str] | None = None) -> di
         HARMONY_GATEWAY_PORT=str(settings.gateway_port),
         SANIC_HOST="127.0.0.1",
     )
+    # A pinned clock (tests, demos) reaches the services as the settings say, never from elsewhere.
+    env.pop("HARMONY_CLOCK_START", None)
+    if settings.clock_start is not None:
+        env["HARMONY_CLOCK_START"] = settings.clock_start.isoformat()
     return env
 
 

@@ -1,4 +1,7 @@
-"""Time arithmetic of the policies: computed on UTC instants, calendar days in the shop's zone."""
+"""Time arithmetic of the policies: computed on UTC instants, calendar days in the shop's zone.
+
+No function here reads the time: callers pass `now`, taken from `harmony.clock`.
+"""
 
 from __future__ import annotations
 

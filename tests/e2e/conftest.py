@@ -1,4 +1,9 @@
-"""Starts the real action server and Rasa server (trained model) once for the e2e tests."""
+"""Starts the real action server and Rasa server (trained model) once for the e2e tests.
+
+The stack's clock is pinned (HARMONY_CLOCK_START) to a Tuesday 10:00 in Paris, inside the fr
+agents' hours (kb/handoff.yml), so the hand-off notices are known; the demo orders are placed
+relative to the same instant.
+"""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +20,8 @@ from tests.conftest import fresh_postgres_database
 from tests.e2e.widget_page import watched_page
 from tests.ports import free_port
 
+CLOCK_START = "2026-12-08T10:00:00+01:00"  # Tuesday 8 December 2026, 10:00 Europe/Paris
+
 
 def _running(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]) -> Iterator[Settings]:
     var_dir: Path = tmp_path_factory.mktemp("var")
@@ -25,10 +32,13 @@ def _running(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]
             "HARMONY_ACTION_PORT": str(free_port()),
             "HARMONY_GATEWAY_PORT": str(free_port()),
             "HARMONY_MODELS_DIR": str(PROJECT_ROOT / "models"),
+            "HARMONY_CLOCK_START": CLOCK_START,
             **extra_env,
         }
     )
-    prepare_database(settings.database_url, settings.fixture_file)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("HARMONY_CLOCK_START", CLOCK_START)  # the fixture loader runs in this process
+        prepare_database(settings.database_url, settings.fixture_file)
     model, _ = ensure_model(settings.models_dir)
     with running_stack(settings, model, var_dir / "logs"):
         yield settings

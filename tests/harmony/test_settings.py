@@ -1,6 +1,7 @@
 """Configuration from the environment: defaults that run, clear errors, a private token."""
 
 import stat
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ def test_defaults_need_no_configuration() -> None:
     assert settings.action_server_url == "http://127.0.0.1:5055/webhook"
     assert settings.default_shop == "fr"
     assert settings.agent_session_hours == 8.0
+    assert settings.clock_start is None  # the system clock
 
 
 def test_values_from_the_environment(tmp_path: Path) -> None:
@@ -32,6 +34,13 @@ def test_values_from_the_environment(tmp_path: Path) -> None:
     assert settings.tracker_store_url == f"sqlite:///{tmp_path / 'rasa-tracker.db'}"
 
 
+@pytest.mark.parametrize("raw", ["2026-12-08T10:00:00+01:00", "2026-12-08T09:00:00Z", " 2026-12-08T09:00Z "])
+def test_the_clock_start_is_an_instant_kept_in_utc(raw: str) -> None:
+    settings = load_settings({"HARMONY_CLOCK_START": raw})
+    assert settings.clock_start == datetime(2026, 12, 8, 9, 0, tzinfo=timezone.utc)
+    assert settings.clock_start is not None and settings.clock_start.utcoffset() == timedelta(0)
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -40,6 +49,8 @@ def test_values_from_the_environment(tmp_path: Path) -> None:
         ({"HARMONY_DEFAULT_SHOP": "de"}, "HARMONY_DEFAULT_SHOP must be one of fr, ro, intl"),
         ({"HARMONY_HTTP_TIMEOUT": "-1"}, "HARMONY_HTTP_TIMEOUT must be positive"),
         ({"HARMONY_AGENT_SESSION_HOURS": "0"}, "HARMONY_AGENT_SESSION_HOURS must be positive"),
+        ({"HARMONY_CLOCK_START": "next tuesday"}, "HARMONY_CLOCK_START must be an ISO-8601 instant"),
+        ({"HARMONY_CLOCK_START": "2026-12-08T10:00:00"}, "HARMONY_CLOCK_START must name its UTC offset"),
     ],
 )
 def test_bad_values_are_explained(env: dict[str, str], message: str) -> None:

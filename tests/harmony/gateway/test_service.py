@@ -1,20 +1,27 @@
-"""The gateway's conversation service on a real database, with a fake Rasa server at the seam."""
+"""The gateway's conversation service on a real database, with a fake Rasa server and a pinned clock at the seams."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from harmony.bot_protocol import context_report
+from harmony.clock import FixedClock
 from harmony.db.engine import make_engine, session_factory
 from harmony.gateway.handoff import Change
 from harmony.gateway.service import RATE_MAX_MESSAGES, ChatService
 from harmony.gateway.transcripts import transcript
 from harmony.kb.handoff import handoff_text
 from harmony.kb.markets import PageContext
+
+PARIS, BUCHAREST, LOS_ANGELES = ZoneInfo("Europe/Paris"), ZoneInfo("Europe/Bucharest"), ZoneInfo("America/Los_Angeles")
+TUESDAY_10_IN_PARIS = datetime(2026, 12, 8, 10, 0, tzinfo=PARIS)  # inside the fr agents' hours
 
 
 class Recorder:
@@ -58,7 +65,11 @@ class FakeRasa:
                     {
                         "recipient_id": body["sender"],
                         "custom": {
-                            "handoff": {"reason": "customer_request", "language": "ro", "verified_order": "HM-200201"}
+                            "handoff": {
+                                "reason": "customer_request",
+                                "language": body["metadata"]["language"],
+                                "verified_order": "HM-200201",
+                            }
                         },
                     }
                 ]
@@ -75,8 +86,13 @@ class FakeRasa:
 
 
 def run_with_service(
-    database_url: str, scenario: Callable[[ChatService, Recorder, FakeRasa], Awaitable[None]], agents_online: int = 0
+    database_url: str,
+    scenario: Callable[[ChatService, Recorder, FakeRasa], Awaitable[None]],
+    agents_online: int = 0,
+    clock: FixedClock | None = None,
 ) -> None:
+    """Run `scenario` against a service whose "now" is `clock` (default: a Tuesday 10:00 in Paris)."""
+
     async def main() -> None:
         fake = FakeRasa()
         app = web.Application()
@@ -84,7 +100,12 @@ def run_with_service(
         async with TestServer(app, host="127.0.0.1") as server:
             engine = make_engine(database_url)
             service = ChatService(
-                session_factory(engine), str(server.make_url("")).rstrip("/"), 5.0, "fr", lambda: agents_online
+                session_factory(engine),
+                str(server.make_url("")).rstrip("/"),
+                5.0,
+                "fr",
+                lambda: agents_online,
+                clock or FixedClock(TUESDAY_10_IN_PARIS),
             )
             async with aiohttp.ClientSession() as http:
                 service.http = http
@@ -203,10 +224,7 @@ def test_handoff_agent_reply_and_hand_back(database_url: str) -> None:
     async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
         view = await service.start_session(None, RO_PAGE)
         await service.customer_message(view.id, "a person please", {}, outbox)
-        assert (
-            outbox.texts()[-1] in (handoff_text("no_agent_online", "ro"), handoff_text("queued", "ro", position="1"))
-            or "revin" in outbox.texts()[-1]
-        )
+        assert outbox.texts()[-1] == handoff_text("queued", "ro", position="1")
         queue = await service.queue()
         assert [(row["id"], row["reason"], row["verified_order"], row["language"]) for row in queue] == [
             (view.id, "customer_request", "HM-200201", "ro")
@@ -223,7 +241,99 @@ def test_handoff_agent_reply_and_hand_back(database_url: str) -> None:
         assert fake.received[-1]["message"] == "mersi"
         assert await service.queue() == []
 
-    run_with_service(database_url, scenario, agents_online=1)
+    run_with_service(
+        database_url, scenario, agents_online=1, clock=FixedClock(datetime(2026, 12, 8, 10, 0, tzinfo=BUCHAREST))
+    )
+
+
+@pytest.mark.parametrize(
+    ("shop", "language", "now", "back"),
+    [
+        pytest.param(
+            "fr", "fr", datetime(2026, 12, 8, 19, 30, tzinfo=PARIS), "demain à 09:00", id="fr-tuesday-evening"
+        ),
+        pytest.param(
+            "fr",
+            "en",
+            datetime(2026, 12, 11, 18, 0, tzinfo=PARIS),
+            "on 14 December 2026 at 09:00",
+            id="fr-friday-closing",
+        ),
+        pytest.param(
+            "fr", "fr", datetime(2026, 12, 12, 20, 0, tzinfo=PARIS), "le 14 décembre 2026 à 09:00", id="fr-saturday"
+        ),
+        pytest.param(  # summer time starts on Sunday 29 March: Monday's 09:00 is 07:00 UTC
+            "fr", "fr", datetime(2026, 3, 28, 18, 30, tzinfo=PARIS), "le 30 mars 2026 à 09:00", id="fr-dst-spring"
+        ),
+        pytest.param(  # summer time ends on Sunday 25 October: Monday's 09:00 is 08:00 UTC
+            "fr", "fr", datetime(2026, 10, 24, 12, 0, tzinfo=PARIS), "le 26 octobre 2026 à 09:00", id="fr-dst-autumn"
+        ),
+        pytest.param(
+            "ro",
+            "ro",
+            datetime(2026, 12, 12, 10, 0, tzinfo=BUCHAREST),
+            "pe 14 decembrie 2026, la ora 09:00",
+            id="ro-saturday",
+        ),
+        pytest.param(  # Los Angeles agents, shown in the intl shop's zone (Paris): 10:00 there is 19:00 here
+            "intl", "en", TUESDAY_10_IN_PARIS, "today at 19:00", id="intl-before-los-angeles-wakes"
+        ),
+        pytest.param(  # Los Angeles is on summer time from 8 March, Paris only from 29 March: 8 hours apart
+            "intl",
+            "en",
+            datetime(2026, 3, 6, 16, 0, tzinfo=LOS_ANGELES),
+            "on 9 March 2026 at 18:00",
+            id="intl-dst-spring",
+        ),
+        pytest.param(  # Paris left summer time on 25 October, Los Angeles on 1 November: 9 hours apart again
+            "intl",
+            "fr",
+            datetime(2026, 10, 30, 16, 0, tzinfo=LOS_ANGELES),
+            "le 2 novembre 2026 à 19:00",
+            id="intl-dst-autumn",
+        ),
+    ],
+)
+def test_out_of_hours_the_customer_reads_when_agents_are_back_in_their_language(
+    database_url: str, shop: str, language: str, now: datetime, back: str
+) -> None:
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        view = await service.start_session(None, PageContext(shop, language))
+        await service.customer_message(view.id, "a person please", {}, outbox)
+        assert outbox.texts() == [handoff_text("closed_hours", language, opens=back)]
+        assert [row["id"] for row in await service.queue()] == [view.id]  # queued all the same
+
+    run_with_service(database_url, scenario, agents_online=1, clock=FixedClock(now))
+
+
+def test_in_hours_with_no_agent_online_the_customer_is_told_none_is_connected(database_url: str) -> None:
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        view = await service.start_session(None, FR_PAGE)
+        await service.customer_message(view.id, "a person please", {}, outbox)
+        assert outbox.texts() == [handoff_text("no_agent_online", "fr")]
+
+    run_with_service(database_url, scenario, agents_online=0, clock=FixedClock(TUESDAY_10_IN_PARIS))
+
+
+def test_in_hours_with_an_agent_online_each_customer_reads_their_place_in_the_queue(database_url: str) -> None:
+    clock = FixedClock(TUESDAY_10_IN_PARIS)
+
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        first = await service.start_session(None, FR_PAGE)
+        second = await service.start_session(None, PageContext("fr", "en"))
+        await service.customer_message(first.id, "a person please", {}, outbox)
+        clock.advance(timedelta(minutes=1))
+        await service.customer_message(second.id, "a person please", {}, outbox)
+        assert outbox.customer == [
+            (first.id, {"text": handoff_text("queued", "fr", position="1")}),
+            (second.id, {"text": handoff_text("queued", "en", position="2")}),
+        ]
+        assert "number 2 in the queue" in outbox.texts()[-1]
+        clock.advance(timedelta(seconds=30))
+        queue = await service.queue()
+        assert [(row["id"], row["waiting_seconds"]) for row in queue] == [(first.id, 90), (second.id, 30)]
+
+    run_with_service(database_url, scenario, agents_online=1, clock=clock)
 
 
 def test_rasa_down_gets_a_polite_message_and_the_message_is_kept(database_url: str) -> None:
