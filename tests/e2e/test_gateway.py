@@ -96,8 +96,8 @@ def test_handoff_agent_reply_and_back_to_the_bot(stack: Settings) -> None:
         widget = Widget(stack.gateway_url, "fr", "fr")
         session_id = await widget.open()
         await widget.say("je voudrais parler à un conseiller")
-        waiting = await widget.next_text()
-        assert waiting in (handoff_text("no_agent_online", "fr"),) or "revien" in waiting or "file d'attente" in waiting
+        # the stack's clock is inside the fr agents' hours and no agent has the console open yet
+        assert await widget.next_text() == handoff_text("no_agent_online", "fr")
 
         agent = Agent(stack.gateway_url)
         assert agent.login("marie", "correct horse battery") == "Marie"
