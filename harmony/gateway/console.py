@@ -50,7 +50,7 @@ class Console:
     ) -> None:
         self.sessions, self.service, self.hub, self.outbox = sessions, service, hub, outbox
         self.lifetime = timedelta(hours=session_hours)
-        self.logins = RateLimiter(limit=5, window=60.0)
+        self.failed_logins = RateLimiter(limit=5, window=60.0)  # wrong passwords per client address
 
     async def _db(self, work: Callable[[Session], Any]) -> Any:
         return await in_transaction(self.sessions, work)
@@ -83,7 +83,8 @@ class Console:
         return web.Response(text=_console_page(), content_type="text/html")
 
     async def login(self, request: web.Request) -> web.Response:
-        if not self.logins.allow(request.remote or "?"):
+        client = request.remote or "?"
+        if self.failed_logins.count(client) >= self.failed_logins.limit:
             return _json_error(429, "Too many attempts; wait a minute.")
         try:
             body = await request.json()
@@ -100,6 +101,7 @@ class Console:
 
         result = await self._db(work)
         if result is None:
+            self.failed_logins.record(client)
             return _json_error(401, "Wrong username or password.")
         token, name = result
         response = web.json_response({"name": name})

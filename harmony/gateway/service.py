@@ -73,20 +73,28 @@ async def in_transaction(sessions: sessionmaker[Session], work: Callable[[Sessio
 
 
 class RateLimiter:
-    """At most `limit` messages per `window` seconds per conversation (in memory, per gateway)."""
+    """At most `limit` events per `window` seconds per key (in memory, per gateway)."""
 
     def __init__(self, limit: int = RATE_MAX_MESSAGES, window: float = RATE_WINDOW_SECONDS) -> None:
         self.limit, self.window = limit, window
         self._seen: dict[str, deque[float]] = defaultdict(deque)
 
-    def allow(self, key: str, now: float | None = None) -> bool:
+    def count(self, key: str, now: float | None = None) -> int:
+        """Events of `key` within the window."""
         moment = time.monotonic() if now is None else now
         seen = self._seen[key]
         while seen and moment - seen[0] > self.window:
             seen.popleft()
-        if len(seen) >= self.limit:
+        return len(seen)
+
+    def record(self, key: str, now: float | None = None) -> None:
+        self._seen[key].append(time.monotonic() if now is None else now)
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        """Counts one more event unless `key` has reached the limit."""
+        if self.count(key, now) >= self.limit:
             return False
-        seen.append(moment)
+        self.record(key, now)
         return True
 
 
