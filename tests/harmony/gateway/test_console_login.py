@@ -11,7 +11,7 @@ from harmony.db.engine import create_schema, make_engine, session_factory
 from harmony.gateway.app import build_app
 from harmony.settings import load_settings
 
-PASSWORD = "a long enough password"
+PASSWORD = "a long enough password"  # noqa: S105 - a test account
 
 
 def _with_console(tmp_path: Path, scenario: Callable[[TestClient], Awaitable[None]]) -> None:
