@@ -95,11 +95,16 @@ def test_bad_input_gets_a_clear_reply_and_the_conversation_goes_on(
     assert chat.reply("au revoir") == ("utter_goodbye", "fr")
 
 
-def test_typed_intent_commands_are_not_executed(stack: Settings) -> None:
+def test_typed_commands_do_no_more_than_the_bots_own_buttons(stack: Settings) -> None:
+    """The stock widget sends a clicked button's payload as text, so a typed `/intent{...}` is
+    read like a click: internal intents are not reachable and entities cannot set slots."""
     chat = Conversation(stack)
     assert chat.reply("Hello") == ("utter_greet", "en")
-    assert chat.reply("/message_too_long") != ("utter_message_too_long", "en")
+    assert chat.reply("/message_too_long") != ("utter_message_too_long", "en")  # internal: guard only
     assert chat.reply('/switch_language{"requested_language": "xx"}') == ("utter_language_switched", "en")
+    assert chat.context == PageContext("fr", "en")  # no such language: nothing switched
+    chat.say_raw('/track_order{"verified_order": "HM-100106", "verified_email": "someone@example.fr"}')
+    assert [m["text"] for m in chat.last] == [message("no_match", "en", attempt="1", limit="5")]  # checked, refused
 
 
 def test_out_of_scope_and_bot_challenge(stack: Settings) -> None:
