@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Every test of the project: lint, model training when needed, both environments' tests.
+# Each pytest run prints how many tests it collected per folder before running them (tests/conftest.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -23,4 +24,12 @@ PYTHONPATH=. $RASA -m pytest -q -p no:cacheprovider "${RASA_ENV_TESTS[@]}"
 
 echo "== tests in the app environment (unit, rasa data validate, end-to-end)"
 ignores=(); for d in "${RASA_ENV_TESTS[@]}"; do ignores+=(--ignore "$d"); done
-PYTHONPATH=. $APP -m pytest -q -p no:cacheprovider "${ignores[@]}" tests
+# TEST_ORDER=random runs these in random order (modules shuffled, and the tests within each);
+# the seed is printed, and TEST_SEED=<seed> repeats that order. The default order is pytest's own.
+order=()
+if [ "${TEST_ORDER:-}" = random ]; then
+  seed=${TEST_SEED:-$((RANDOM * 32768 + RANDOM))}
+  echo "random order, seed $seed (again: TEST_ORDER=random TEST_SEED=$seed make test)"
+  order=(--random-order-bucket=module "--random-order-seed=$seed")
+fi
+PYTHONPATH=. $APP -m pytest -q -p no:cacheprovider "${order[@]}" "${ignores[@]}" tests

@@ -8,10 +8,38 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# pytest-timeout's limit for the slow tests; every other test has the default of pyproject.toml (300 s).
+SLOW_TEST_TIMEOUT_SECONDS = 900
+
+
+def _is_slow(item: pytest.Item) -> bool:
+    """An e2e test (the first one of a session starts the whole stack), or one that runs a `rasa`
+    command through tests/bot/rasa_command.py (its own limit is 900 s)."""
+    return item.get_closest_marker("e2e") is not None or hasattr(getattr(item, "module", None), "run_rasa")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _is_slow(item) and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(SLOW_TEST_TIMEOUT_SECONDS))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Print how many tests each folder has, before they run: a folder that silently lost its
+    tests (a renamed file, a wrong --ignore) shows as a missing or shrunken line."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    counts = Counter(item.path.parent.relative_to(session.config.rootpath).as_posix() for item in session.items)
+    reporter.write_line(f"tests per folder ({len(session.items)} in all):")
+    for folder, count in sorted(counts.items()):
+        reporter.write_line(f"{count:6d}  {folder}")
 
 
 @pytest.fixture(scope="session")

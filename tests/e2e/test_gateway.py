@@ -1,7 +1,9 @@
 """The gateway with the real Rasa server and action server: widget protocol, handoff, console API."""
 
 import asyncio
+import json
 
+import aiohttp
 import pytest
 import socketio
 
@@ -9,7 +11,7 @@ from harmony.bench.widget_load import run_widget_load
 from harmony.kb.faq import load_faq
 from harmony.kb.handoff import handoff_text
 from harmony.settings import Settings
-from tests.e2e.gateway_client import Agent, Widget, create_agent
+from tests.e2e.gateway_client import REPLY_TIMEOUT, Agent, Widget, create_agent
 
 pytestmark = pytest.mark.e2e
 
@@ -113,8 +115,27 @@ def test_handoff_agent_reply_and_back_to_the_bot(stack: Settings) -> None:
             == 200
         )
         assert await widget.next_text() == "Marie: Bonjour, je suis là."
-        await widget.say("merci, ma question porte sur une facture")
-        await asyncio.sleep(1)
+        # The console's live feed tells the agents when the gateway passes them a customer's message
+        # instead of asking the bot; once it has, no bot reply to that message can come.
+        headers = {"Cookie": agent.cookie}
+        async with (
+            aiohttp.ClientSession(headers=headers) as http,
+            http.ws_connect(stack.gateway_url + "/api/agent/live") as live,
+        ):
+            await widget.say("merci, ma question porte sur une facture")
+
+            async def passed_to_the_agents() -> None:
+                while True:
+                    event = json.loads(await live.receive_str())
+                    if event == {"type": "customer_message", "conversation_id": session_id}:
+                        return
+
+            try:
+                await asyncio.wait_for(passed_to_the_agents(), REPLY_TIMEOUT)
+            except asyncio.TimeoutError:
+                raise AssertionError(
+                    f"the agents were not told of the customer's message in {REPLY_TIMEOUT} s"
+                ) from None
         assert widget.received.empty()  # the bot stays silent while the agent owns the conversation
         _, conversation = agent.call("GET", f"/api/agent/conversations/{session_id}")
         assert conversation["messages"][-1]["text"] == "merci, ma question porte sur une facture"

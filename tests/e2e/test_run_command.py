@@ -1,13 +1,18 @@
 """The README's run command as a user runs it: starts everything, answers, stops on Ctrl-C."""
 
+import contextlib
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import psutil
 import pytest
@@ -20,19 +25,44 @@ from tests.ports import free_port
 pytestmark = pytest.mark.e2e
 
 
-def _wait_for(process: subprocess.Popen[str], text: str, timeout: float) -> str:
-    """Read the command's output until `text` appears."""
-    assert process.stdout is not None
-    seen = ""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            break
-        seen += line
-        if text in seen:
-            return seen
-    raise AssertionError(f"{text!r} not printed within {timeout} s; output so far:\n{seen}")
+class Output:
+    """The command's output, read in a thread: every wait on it has a limit, even if the command hangs
+    without printing anything."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        self.seen = ""
+        self.closed = False
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self._lines.put(line)
+        self._lines.put(None)  # the command closed its output: it has exited
+
+    def _until(self, done: Callable[[], bool], what: str, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while not done():
+            try:
+                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"{what} within {timeout} s; output so far:\n{self.seen}") from None
+            if line is None:
+                self.closed = True
+            else:
+                self.seen += line
+            if self.closed and not done():
+                raise AssertionError(f"the command ended before {what}; its output:\n{self.seen}")
+        return self.seen
+
+    def wait_for(self, text: str, timeout: float) -> str:
+        """Everything printed until `text` appears."""
+        return self._until(lambda: text in self.seen, f"{text!r} was not printed", timeout)
+
+    def all(self, timeout: float) -> str:
+        """Everything the command printed, once it has closed its output."""
+        return self._until(lambda: self.closed, "the output was not closed", timeout)
 
 
 def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
@@ -54,8 +84,10 @@ def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
         text=True,
         start_new_session=True,
     )
+    output = Output(process)
+    children: list[psutil.Process] = []
     try:
-        banner = _wait_for(process, "Press Ctrl-C to stop.", timeout=600)
+        banner = output.wait_for("Press Ctrl-C to stop.", timeout=600)
         assert "Loaded the demo orders (14 orders, 7 customers)." in banner
         assert f"REST channel     http://localhost:{rasa_port}/webhooks/rest/webhook" in banner
         assert f"action server    http://127.0.0.1:{action_port}/webhook  (loopback only)" in banner
@@ -76,15 +108,25 @@ def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
         children = psutil.Process(process.pid).children(recursive=True)
         assert len(children) >= 3
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        output, _ = process.communicate(timeout=60)
-        assert process.returncode == 0
-        assert "Stopped everything cleanly." in output
-        assert "Traceback" not in output
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"still running 60 s after Ctrl-C; output:\n{output.seen}") from None
+        printed = output.all(timeout=10)
+        assert process.returncode == 0, printed
+        assert "Stopped everything cleanly." in printed
+        assert "Traceback" not in printed
         _gone, alive = psutil.wait_procs(children, timeout=10)
         assert not alive
     finally:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            children = children or psutil.Process(process.pid).children(recursive=True)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        for child in children:  # the services run in sessions of their own: a failed test leaves none behind
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
 
 
 def test_run_with_a_taken_port_says_which_and_starts_nothing(tmp_path: Path) -> None:

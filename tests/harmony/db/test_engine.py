@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -12,7 +11,7 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import OperationalError, StatementError
 
-from harmony.db.engine import POSTGRES_CONNECT_TIMEOUT_SECONDS, make_engine, session_factory
+from harmony.db.engine import make_engine, session_factory
 from harmony.db.models import Base, Customer, Order, OrderItem
 
 BUCHAREST_SUMMER = timezone(timedelta(hours=3), "EEST")
@@ -105,15 +104,14 @@ def test_prices_round_trip_exactly(database_url: str) -> None:
     assert sum(loaded) == Decimal("10000001324.24")
 
 
-def test_a_database_that_is_down_fails_at_once(unreachable_database_url: str) -> None:
+def test_a_database_that_is_down_gives_a_clear_error(unreachable_database_url: str) -> None:
+    """An error that says the connection was refused, not a hang (the per-test timeout bounds the wait)."""
     engine = make_engine(unreachable_database_url)
-    start = time.monotonic()
     try:
-        with pytest.raises(OperationalError), engine.connect() as connection:
+        with pytest.raises(OperationalError, match="Connection refused"), engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     finally:
         engine.dispose()
-    assert time.monotonic() - start < 3
 
 
 @pytest.fixture
@@ -126,12 +124,11 @@ def silent_server_url() -> Iterator[str]:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
 
 
-def test_a_database_that_never_answers_fails_after_the_connect_timeout(silent_server_url: str) -> None:
+def test_a_database_that_never_answers_fails_with_the_connect_timeout(silent_server_url: str) -> None:
+    """Without the engine's connect timeout this would wait forever (and fail by the per-test timeout)."""
     engine = make_engine(silent_server_url)
-    start = time.monotonic()
     try:
-        with pytest.raises(OperationalError), engine.connect():
+        with pytest.raises(OperationalError, match="timeout expired"), engine.connect():
             pass
     finally:
         engine.dispose()
-    assert time.monotonic() - start < POSTGRES_CONNECT_TIMEOUT_SECONDS + 3
