@@ -4,7 +4,7 @@ RASA_PY := .venv/rasa/bin/python
 CONFIG ?= config.yml
 FOLDS ?= 3
 
-.PHONY: setup run test bench load-fixtures train lint eval heldout crossval build-faq create-agent
+.PHONY: setup run test test-random bench load-fixtures train lint eval heldout crossval build-faq create-agent
 
 setup:
 	@bash scripts/setup.sh
@@ -14,6 +14,10 @@ run: setup
 
 test:
 	@bash scripts/test.sh
+
+# make test-random [TEST_SEED=n]: the same, the app environment's tests in random order (seed printed)
+test-random:
+	@TEST_ORDER=random bash scripts/test.sh
 
 bench: setup
 	@$(APP_PY) -m harmony bench
