@@ -6,7 +6,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from babel.dates import format_date
 from sqlalchemy import select
 
@@ -16,6 +15,7 @@ from harmony.db.models import AuditRecord, Order
 from harmony.kb.order_texts import message
 from harmony.settings import Settings
 from tests.e2e.test_rest_conversations import Conversation
+from tests.one_order import one_order_fixture
 
 pytestmark = pytest.mark.e2e
 
@@ -44,33 +44,13 @@ def test_where_is_my_order_gives_the_colissimo_tracking_number(stack: Settings) 
     assert "l***@example.fr" in answer
 
 
-def own_order(stack: Settings, directory: Path, market: str = "fr") -> tuple[str, str]:
+def own_order(stack: Settings, directory: Path) -> tuple[str, str]:
     """A processing order of the test's own (number, e-mail), loaded with the documented loader,
     so that changing it changes no other test's data."""
     number = f"HM-9{secrets.randbelow(100_000):05d}"
     email = f"own-{secrets.token_hex(4)}@example.fr"
-    fixture = {
-        "customers": [{"email": email, "name": "Test Customer", "language": "fr"}],
-        "orders": [
-            {
-                "number": number,
-                "case": "fr, placed 2 h ago, not shipped -> cancellable",
-                "customer": email,
-                "market": market,
-                "placed": "-2h",
-                "status": "processing",
-                "shipping": "standard",
-                "carrier": None,
-                "tracking": None,
-                "shipped": None,
-                "delivered": None,
-                "currency": "EUR",
-                "items": [{"sku": "T-1", "name": "Canne", "category": "mobility", "quantity": 1, "unit_price": 20.0}],
-            }
-        ],
-    }
     path = directory / f"{number}.yml"
-    path.write_text(yaml.safe_dump(fixture), encoding="utf-8")
+    path.write_text(one_order_fixture(number, email), encoding="utf-8")
     load_fixture_file(stack.database_url, path)
     return number, email
 

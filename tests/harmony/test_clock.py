@@ -20,28 +20,11 @@ from harmony.gateway.service import ChatService
 from harmony.launcher.stack import service_env
 from harmony.orders.store import OrderStore
 from harmony.settings import load_settings
+from tests.one_order import one_order_fixture
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = timezone.utc
-ONE_ORDER = """
-customers:
-  - {email: claire.martin@example.fr, name: Claire Martin, language: fr}
-orders:
-  - number: HM-100101
-    case: "placed 2 h before the clock's now"
-    customer: claire.martin@example.fr
-    market: fr
-    placed: -2h
-    status: processing
-    shipping: standard
-    carrier: null
-    tracking: null
-    shipped: null
-    delivered: null
-    currency: EUR
-    items:
-      - {sku: HMS-DEAMB-01, name: Déambulateur pliant 4 roues, category: mobility, quantity: 1, unit_price: 89.90}
-"""
+ONE_ORDER = one_order_fixture("HM-100101", "claire.martin@example.fr", "placed 2 h before the clock's now")
 
 
 def _tracker() -> Tracker:
