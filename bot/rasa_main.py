@@ -10,10 +10,19 @@ import os
 import sys
 
 
+def with_api_token(argv: list[str], token: str) -> list[str]:
+    """`argv` of `rasa run` with the HTTP API enabled behind `token`.
+
+    The token is joined to its option (`--auth-token=...`): a generated token may begin with
+    "-", which argparse would otherwise read as an option and refuse the start.
+    """
+    if argv[1:2] != ["run"] or not token:
+        return argv
+    return [*argv, "--enable-api", f"--auth-token={token}"]
+
+
 def main() -> None:
-    token = os.environ.pop("HARMONY_RASA_TOKEN", "")
-    if sys.argv[1:2] == ["run"] and token:
-        sys.argv += ["--enable-api", "--auth-token", token]
+    sys.argv = with_api_token(sys.argv, os.environ.pop("HARMONY_RASA_TOKEN", ""))
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
