@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -24,5 +25,6 @@ async def ask_rasa(
                 raise RasaUnavailable(f"HTTP {reply.status}")
             replies: list[dict[str, Any]] = await reply.json()
             return replies
-    except (aiohttp.ClientError, TimeoutError) as exc:
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        # asyncio.TimeoutError, which aiohttp raises: on Python 3.10 it is not the built-in TimeoutError
         raise RasaUnavailable(type(exc).__name__) from exc

@@ -40,14 +40,17 @@ class Recorder:
 
 
 class FakeRasa:
-    """Answers like Rasa's REST channel: an echo, a hand-off request, or an error."""
+    """Answers like Rasa's REST channel: an echo, a hand-off request, an error, or too late."""
 
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
+        self.never = asyncio.Event()  # set when the scenario is over
 
     async def webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.received.append(body)
+        if body["message"] == "slow":  # answers only once the test is over: the gateway gives up first
+            await self.never.wait()
         if body["message"] == "boom":
             return web.json_response({"error": "down"}, status=500)
         if body["message"] == "silence":  # what Rasa answers when the action server is down
@@ -90,6 +93,7 @@ def run_with_service(
     scenario: Callable[[ChatService, Recorder, FakeRasa], Awaitable[None]],
     agents_online: int = 0,
     clock: FixedClock | None = None,
+    rasa_timeout: float = 5.0,
 ) -> None:
     """Run `scenario` against a service whose "now" is `clock` (default: a Tuesday 10:00 in Paris)."""
 
@@ -102,7 +106,7 @@ def run_with_service(
             service = ChatService(
                 session_factory(engine),
                 str(server.make_url("")).rstrip("/"),
-                5.0,
+                rasa_timeout,
                 "fr",
                 lambda: agents_online,
                 clock or FixedClock(TUESDAY_10_IN_PARIS),
@@ -112,6 +116,7 @@ def run_with_service(
                 try:
                     await scenario(service, Recorder(), fake)
                 finally:
+                    fake.never.set()
                     engine.dispose()
 
     asyncio.run(main())
@@ -334,6 +339,15 @@ def test_in_hours_with_an_agent_online_each_customer_reads_their_place_in_the_qu
         assert [(row["id"], row["waiting_seconds"]) for row in queue] == [(first.id, 90), (second.id, 30)]
 
     run_with_service(database_url, scenario, agents_online=1, clock=clock)
+
+
+def test_rasa_too_slow_gets_the_polite_message_in_the_customers_language(database_url: str) -> None:
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        view = await service.start_session(None, RO_PAGE)
+        await service.customer_message(view.id, "slow", {}, outbox)
+        assert outbox.texts() == [handoff_text("unavailable", "ro")]
+
+    run_with_service(database_url, scenario, rasa_timeout=0.2)
 
 
 def test_rasa_down_gets_a_polite_message_and_the_message_is_kept(database_url: str) -> None:
