@@ -171,6 +171,8 @@ class Console:
             await self.service.agent_message(request.match_info["id"], name, text, self.outbox)
         except LookupError:
             return _json_error(404, "No such conversation.")
+        except HandoffError:
+            return _json_error(409, "This conversation is closed: your reply was not sent.")
         return web.json_response({"ok": True})
 
     async def canned(self, request: web.Request, name: str) -> web.Response:
