@@ -90,6 +90,15 @@ def test_customer_and_agent_in_the_browser(stack: Settings, customer: Page, agen
         timeout=TIMEOUT_MS
     )
 
+    agent.click("#close")  # a reply after closing is refused, and the agent keeps the text
+    expect_bot(customer, handoff_text("closed", "fr"))
+    agent.fill("#reply", "Encore une chose…")
+    agent.click("#composer button[type=submit]")
+    expect(agent.locator("#reply-error")).to_have_text(
+        "This conversation is closed: your reply was not sent.", timeout=TIMEOUT_MS
+    )
+    expect(agent.locator("#reply")).to_have_value("Encore une chose…")
+
 
 def test_the_console_api_refuses_a_browser_that_is_not_logged_in(stack: Settings, customer: Page) -> None:
     base = stack.gateway_url.replace("localhost", "127.0.0.1")
