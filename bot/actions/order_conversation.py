@@ -135,10 +135,8 @@ class OrderTurn:
         asked_for_number = bool(self.tracker.get_slot("order_request")) and before.target() is None
         state = before.with_details_from(self.tracker.latest_message.get("text") or "", asked_for_number)
         self.events.append(SlotSet("order_request", request))
-        if request == "cancel_order" and state.number in (None, state.verified_order):
-            pending = cancellation_awaits_answer(self.tracker)
-            if pending and pending == state.verified_order:  # "yes, cancel it" typed as a request
-                return self.confirm_cancellation(pending)
+        # Asking to cancel again while the question is pending is not a yes: the question is asked
+        # again, and only a yes (button or "yes") right after it cancels (DESIGN §7).
         try:
             self._verify_then_answer(state, request)
         except OrderStoreUnavailable:

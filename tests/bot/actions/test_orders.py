@@ -270,9 +270,12 @@ def test_saying_no_keeps_the_order(demo_db: str) -> None:
     assert _order_and_audits(demo_db, "HM-200202") == ("processing", 0)
 
 
-def test_cancel_typed_again_after_the_question_counts_as_yes(demo_db: str) -> None:
+def test_asking_to_cancel_again_asks_again_and_only_a_yes_cancels(demo_db: str) -> None:
     chat, _ = verified_chat("HM-100102", "annuler", "cancel_order", "fr")
-    assert "est annulée" in chat.text("oui annulez la", "cancel_order")
+    again = chat.text("annulez la", "cancel_order")
+    assert "Confirmez-vous l'annulation ?" in again and "est annulée" not in again
+    assert _order_and_audits(demo_db, "HM-100102") == ("processing", 0)
+    assert "est annulée" in chat.text("oui", "affirm")
     assert _order_and_audits(demo_db, "HM-100102") == ("cancelled", 1)
 
 
