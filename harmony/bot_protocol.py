@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harmony.kb.markets import PageContext, known_language, known_shop
+from harmony.kb.markets import PageContext, known_context
 
 REPORT_KEY = "conversation"
 
@@ -25,8 +25,7 @@ def read_context_report(custom: Any) -> PageContext | None:
     if not isinstance(custom, dict) or not isinstance(custom.get(REPORT_KEY), dict):
         return None
     report = custom[REPORT_KEY]
-    shop, language = known_shop(report.get("shop")), known_language(report.get("language"))
-    return PageContext(shop, language) if shop and language else None
+    return known_context(report.get("shop"), report.get("language"))
 
 
 def split_context_report(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], PageContext | None]:

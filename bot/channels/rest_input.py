@@ -18,7 +18,7 @@ from sanic.request import Request
 
 from bot.channels.message_guard import guard_message
 from harmony.bot_protocol import context_report
-from harmony.kb.markets import PageContext, known_language, known_shop
+from harmony.kb.markets import PageContext, known_context
 
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
 
@@ -84,17 +84,12 @@ class HarmonyRestInput(RestInput):
 
         async def save_and_note(tracker: DialogueStateTracker) -> None:
             await save(tracker)
-            context = _context_of(tracker)
+            context = known_context(tracker.get_slot("shop"), tracker.get_slot("language"))
             if context is not None:
                 notes[str(tracker.sender_id)] = context
 
         store.save = save_and_note
         store._harmony_notes_contexts = True
-
-
-def _context_of(tracker: DialogueStateTracker) -> PageContext | None:
-    shop, language = known_shop(tracker.get_slot("shop")), known_language(tracker.get_slot("language"))
-    return PageContext(shop, language) if shop and language else None
 
 
 def _json_body(request: Request) -> Dict[str, Any]:

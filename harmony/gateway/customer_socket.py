@@ -15,21 +15,19 @@ from urllib.parse import parse_qs
 import socketio
 
 from harmony.gateway.service import ChatService, Outbox
-from harmony.kb.markets import PageContext, known_shop, page_context
+from harmony.kb.markets import PageContext, named_page
 
 
-def page_of_socket(environ: dict[str, Any], default_shop: str) -> PageContext | None:
+def page_of_socket(environ: dict[str, Any]) -> PageContext | None:
     """The shop and language the page put in the socket's address (`?shop=ro&lang=en`), if any."""
     query = {name: values[0] for name, values in parse_qs(str(environ.get("QUERY_STRING") or "")).items()}
-    if known_shop(query.get("shop")) is None:
-        return None
-    return page_context(query.get("shop"), query.get("lang"), default_shop)
+    return named_page(query.get("shop"), query.get("lang"))
 
 
 def register_customer_events(sio: socketio.AsyncServer, service: ChatService, outbox: Outbox) -> None:
     @sio.on("connect")
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        page = page_of_socket(environ, service.default_shop)
+        page = page_of_socket(environ)
         await sio.save_session(sid, {"page": page})
 
     @sio.on("session_request")

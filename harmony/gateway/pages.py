@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from harmony.kb.markets import PageContext, known_language, load_markets
+from harmony.kb.markets import PageContext, load_markets, named_page
 from harmony.kb.pages import language_name, page_names, page_texts
 
 TEMPLATE = Path(__file__).parent / "static" / "shop.html"
@@ -74,10 +74,10 @@ def _script_json(value: object) -> str:
 
 def page_routes(default_shop: str) -> list[web.RouteDef]:
     def respond(request: web.Request, shop: str, page: str) -> web.Response:
-        if shop not in load_markets() or page not in page_names():
+        context = named_page(shop, request.query.get("lang"))
+        if context is None or page not in page_names():
             raise web.HTTPNotFound(text="No such page.")
-        language = known_language(request.query.get("lang")) or load_markets()[shop].first_language
-        return web.Response(text=shop_page(PageContext(shop, language), page), content_type="text/html")
+        return web.Response(text=shop_page(context, page), content_type="text/html")
 
     async def root(request: web.Request) -> web.Response:
         return respond(request, default_shop, page_names()[0])

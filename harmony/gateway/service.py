@@ -32,7 +32,7 @@ from harmony.gateway.transcripts import (
 )
 from harmony.gateway.widget_messages import BotReply, read_rasa_turn
 from harmony.kb.handoff import agent_hours, handoff_text
-from harmony.kb.markets import PageContext, known_language, known_shop, load_markets, page_context
+from harmony.kb.markets import PageContext, known_language, known_shop, load_markets, named_page, page_context
 from harmony.orders.formatting import format_moment
 
 MAX_MESSAGE_CHARS = 2000
@@ -180,12 +180,11 @@ class ChatService:
         if turn.handoff is not None:
             await self._hand_off(view, turn.handoff, outbox)
 
-    def _page_of_custom_data(self, custom_data: Any) -> PageContext | None:
+    @staticmethod
+    def _page_of_custom_data(custom_data: Any) -> PageContext | None:
         """What a page's `customData` says, if it names a shop (the stock widget sends it with each message)."""
         data = custom_data if isinstance(custom_data, dict) else {}
-        if known_shop(data.get("shop")) is None:
-            return None
-        return page_context(data.get("shop"), data.get("language"), self.default_shop)
+        return named_page(data.get("shop"), data.get("language"))
 
     @staticmethod
     def _follow_bot(session: Session, conversation_id: str, context: PageContext | None) -> ConversationView | None:

@@ -13,10 +13,10 @@ from typing import Any
 
 import yaml
 
+from harmony.kb.handoff import HANDOFF_FILE, load_handoff_kb
 from harmony.kb.markets import LANGUAGES
 from harmony.kb.paths import KB_DIR
 
-HANDOFF_FILE = KB_DIR / "handoff.yml"
 INTENT_TITLES_FILE = KB_DIR / "intent_titles.yml"
 
 
@@ -32,9 +32,8 @@ def _titles(raw: Any, where: str) -> dict[str, str]:
 
 @lru_cache(maxsize=4)
 def handoff_button_titles(path: Path = HANDOFF_FILE) -> dict[str, str]:
-    """The hand-off button's title by language."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return _titles(raw.get("button_title"), f"{path.name}: button_title")
+    """The hand-off button's title by language (from the file `harmony.kb.handoff` reads)."""
+    return _titles((load_handoff_kb(path) or {}).get("button_title"), f"{path.name}: button_title")
 
 
 @lru_cache(maxsize=4)

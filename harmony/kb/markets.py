@@ -73,7 +73,22 @@ def known_language(raw: Any) -> str | None:
     return code if code in LANGUAGES else None
 
 
+def named_page(shop: Any, language: Any) -> PageContext | None:
+    """What a page names: its shop (None if it names no market) and its language (else the shop's first)."""
+    market = known_shop(shop)
+    if market is None:
+        return None
+    return PageContext(market, known_language(language) or load_markets()[market].first_language)
+
+
 def page_context(shop: Any, language: Any, default_shop: str) -> PageContext:
     """The page's shop (else `default_shop`) and its language (else the shop's first language)."""
-    market = known_shop(shop) or default_shop
-    return PageContext(market, known_language(language) or load_markets()[market].first_language)
+    return named_page(shop, language) or PageContext(
+        default_shop, known_language(language) or load_markets()[default_shop].first_language
+    )
+
+
+def known_context(shop: Any, language: Any) -> PageContext | None:
+    """Both a market and a language of the product, else None (e.g. as the bot reports them)."""
+    market, code = known_shop(shop), known_language(language)
+    return PageContext(market, code) if market and code else None

@@ -2,7 +2,16 @@
 
 import pytest
 
-from harmony.kb.markets import PageContext, known_language, known_shop, load_markets, market_codes, page_context
+from harmony.kb.markets import (
+    PageContext,
+    known_context,
+    known_language,
+    known_shop,
+    load_markets,
+    market_codes,
+    named_page,
+    page_context,
+)
 from harmony.settings import SettingsError, load_settings
 
 
@@ -41,3 +50,14 @@ def test_the_default_shop_must_be_a_market() -> None:
     assert load_settings({"HARMONY_DEFAULT_SHOP": "ro"}).default_shop == "ro"
     with pytest.raises(SettingsError, match="fr, ro, intl"):
         load_settings({"HARMONY_DEFAULT_SHOP": "de"})
+
+
+def test_a_page_that_names_no_market_names_nothing() -> None:
+    assert named_page("ro", None) == PageContext("ro", "ro")
+    assert named_page("intl", "fr-FR") == PageContext("intl", "fr")
+    assert named_page("mars", "fr") is None and named_page(None, "en") is None
+
+
+def test_a_reported_context_needs_both_a_market_and_a_language() -> None:
+    assert known_context("ro", "en") == PageContext("ro", "en")
+    assert known_context("ro", "de") is None and known_context("mars", "en") is None
