@@ -130,13 +130,15 @@ class OrderTurn:
     # --- entry points -------------------------------------------------------------
 
     def handle_request(self, request: str | None) -> list[EventType]:
-        """A question about an order (or order details): verify first, then answer `request`."""
+        """A question about an order (or order details): verify first, then answer `request`.
+
+        Asking to cancel while a cancellation question is pending is not a yes: the question is
+        asked again; only a yes right after it cancels (`confirm_cancellation`, DESIGN §7).
+        """
         before = _state_of(self.tracker)
         asked_for_number = bool(self.tracker.get_slot("order_request")) and before.target() is None
         state = before.with_details_from(self.tracker.latest_message.get("text") or "", asked_for_number)
         self.events.append(SlotSet("order_request", request))
-        # Asking to cancel again while the question is pending is not a yes: the question is asked
-        # again, and only a yes (button or "yes") right after it cancels (DESIGN §7).
         try:
             self._verify_then_answer(state, request)
         except OrderStoreUnavailable:
