@@ -11,6 +11,7 @@ import socketio
 from aiohttp import web
 
 from harmony.db.engine import create_schema, make_engine, session_factory
+from harmony.gateway.agent_desk import AgentDesk
 from harmony.gateway.agents_hub import AgentsHub
 from harmony.gateway.console import Console
 from harmony.gateway.customer_socket import register_customer_events
@@ -74,7 +75,8 @@ def build_app(settings: Settings) -> web.Application:
     outbox = SocketOutbox(sio, hub)
     service = ChatService(sessions, settings.rasa_url, settings.http_timeout_seconds, settings.default_shop, hub.online)
     register_customer_events(sio, service, outbox)
-    console = Console(sessions, service, hub, outbox, settings.agent_session_hours)
+    desk = AgentDesk(sessions, service.clock)
+    console = Console(sessions, service, desk, hub, outbox, settings.agent_session_hours)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         service.http = aiohttp.ClientSession()

@@ -12,6 +12,7 @@ from aiohttp import WSMsgType, web
 from sqlalchemy.orm import Session, sessionmaker
 
 from harmony.agents.accounts import agent_for_token, authenticate, close_session, open_session
+from harmony.gateway.agent_desk import AgentDesk
 from harmony.gateway.agents_hub import AgentsHub
 from harmony.gateway.handoff import Change, HandoffError
 from harmony.gateway.service import MAX_MESSAGE_CHARS, ChatService, Outbox, RateLimiter, in_transaction
@@ -44,11 +45,12 @@ class Console:
         self,
         sessions: sessionmaker[Session],
         service: ChatService,
+        desk: AgentDesk,
         hub: AgentsHub,
         outbox: Outbox,
         session_hours: float,
     ) -> None:
-        self.sessions, self.service, self.hub, self.outbox = sessions, service, hub, outbox
+        self.sessions, self.service, self.desk, self.hub, self.outbox = sessions, service, desk, hub, outbox
         self.lifetime = timedelta(hours=session_hours)
         self.failed_logins = RateLimiter(limit=5, window=60.0)  # wrong passwords per client address
 
@@ -122,7 +124,7 @@ class Console:
         return web.json_response({"name": name})
 
     async def queue(self, request: web.Request, name: str) -> web.Response:
-        return web.json_response({"waiting": await self.service.queue(name), "agents_online": self.hub.online()})
+        return web.json_response({"waiting": await self.desk.queue(name), "agents_online": self.hub.online()})
 
     async def conversation(self, request: web.Request, name: str) -> web.Response:
         conversation_id = request.match_info["id"]
@@ -153,7 +155,7 @@ class Console:
         if change is None:
             return _json_error(404, "Unknown action.")
         try:
-            owner = await self.service.change_owner(request.match_info["id"], change, name, self.outbox)
+            owner = await self.desk.change_owner(request.match_info["id"], change, name, self.outbox)
         except LookupError:
             return _json_error(404, "No such conversation.")
         except HandoffError as exc:
@@ -168,7 +170,7 @@ class Console:
         if not text or len(text) > MAX_MESSAGE_CHARS:
             return _json_error(400, f"A reply has 1 to {MAX_MESSAGE_CHARS} characters.")
         try:
-            await self.service.agent_message(request.match_info["id"], name, text, self.outbox)
+            await self.desk.agent_message(request.match_info["id"], name, text, self.outbox)
         except LookupError:
             return _json_error(404, "No such conversation.")
         except HandoffError:

@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestServer
 from harmony.bot_protocol import context_report
 from harmony.clock import FixedClock
 from harmony.db.engine import make_engine, session_factory
+from harmony.gateway.agent_desk import AgentDesk
 from harmony.gateway.handoff import Change
 from harmony.gateway.service import RATE_MAX_MESSAGES, ChatService
 from harmony.gateway.transcripts import transcript
@@ -230,21 +231,27 @@ def test_handoff_agent_reply_and_hand_back(database_url: str) -> None:
         view = await service.start_session(None, RO_PAGE)
         await service.customer_message(view.id, "a person please", {}, outbox)
         assert outbox.texts()[-1] == handoff_text("queued", "ro", position="1")
-        queue = await service.queue()
+        queue = await AgentDesk(service.sessions, service.clock).queue()
         assert [(row["id"], row["reason"], row["verified_order"], row["language"]) for row in queue] == [
             (view.id, "customer_request", "HM-200201", "ro")
         ]
         await service.customer_message(view.id, "are you there?", {}, outbox)
         assert len(fake.received) == 1  # the bot stays silent while a person is awaited
         assert {"type": "customer_message", "conversation_id": view.id} in outbox.agents
-        assert await service.change_owner(view.id, Change.AGENT_TAKES, "Marie", outbox) == "agent"
+        assert (
+            await AgentDesk(service.sessions, service.clock).change_owner(view.id, Change.AGENT_TAKES, "Marie", outbox)
+            == "agent"
+        )
         assert outbox.texts()[-1] == handoff_text("agent_joined", "ro", agent="Marie")
-        await service.agent_message(view.id, "Marie", "Bună, vă ajut eu.", outbox)
+        await AgentDesk(service.sessions, service.clock).agent_message(view.id, "Marie", "Bună, vă ajut eu.", outbox)
         assert outbox.texts()[-1] == "Marie: Bună, vă ajut eu."
-        assert await service.change_owner(view.id, Change.HAND_BACK, "Marie", outbox) == "bot"
+        assert (
+            await AgentDesk(service.sessions, service.clock).change_owner(view.id, Change.HAND_BACK, "Marie", outbox)
+            == "bot"
+        )
         await service.customer_message(view.id, "mersi", {}, outbox)
         assert fake.received[-1]["message"] == "mersi"
-        assert await service.queue() == []
+        assert await AgentDesk(service.sessions, service.clock).queue() == []
 
     run_with_service(
         database_url, scenario, agents_online=1, clock=FixedClock(datetime(2026, 12, 8, 10, 0, tzinfo=BUCHAREST))
@@ -306,7 +313,9 @@ def test_out_of_hours_the_customer_reads_when_agents_are_back_in_their_language(
         view = await service.start_session(None, PageContext(shop, language))
         await service.customer_message(view.id, "a person please", {}, outbox)
         assert outbox.texts() == [handoff_text("closed_hours", language, opens=back)]
-        assert [row["id"] for row in await service.queue()] == [view.id]  # queued all the same
+        assert [row["id"] for row in await AgentDesk(service.sessions, service.clock).queue()] == [
+            view.id
+        ]  # queued all the same
 
     run_with_service(database_url, scenario, agents_online=1, clock=FixedClock(now))
 
@@ -335,7 +344,7 @@ def test_in_hours_with_an_agent_online_each_customer_reads_their_place_in_the_qu
         ]
         assert "number 2 in the queue" in outbox.texts()[-1]
         clock.advance(timedelta(seconds=30))
-        queue = await service.queue()
+        queue = await AgentDesk(service.sessions, service.clock).queue()
         assert [(row["id"], row["waiting_seconds"]) for row in queue] == [(first.id, 90), (second.id, 30)]
 
     run_with_service(database_url, scenario, agents_online=1, clock=clock)
