@@ -33,9 +33,10 @@ from harmony.orders.replies import (
     returns_reply,
     tracking_reply,
 )
-from harmony.orders.repository import cancel_verified_order, find_verified_order
+from harmony.orders.repository import cancel_verified_order, find_verified_order, verify_order
 from harmony.orders.returns import decide_returns
 from harmony.orders.store import OrderStore, OrderStoreUnavailable, store_for
+from harmony.orders.throttle import Attempt
 from harmony.orders.tracking import estimate
 from harmony.orders.verification import MAX_FAILED_ATTEMPTS, NextStep, VerificationState
 from harmony.settings import load_settings
@@ -74,6 +75,13 @@ def _slots_of(state: VerificationState) -> list[EventType]:
         SlotSet("verified_email", state.verified_email),
         SlotSet("verification_failures", float(state.failures)),
     ]
+
+
+def client_of(tracker: Tracker) -> str | None:
+    """The gateway's key for the customer's client (never their address), if the message came through it."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    client = metadata.get("client") if isinstance(metadata, dict) else None
+    return str(client) if client else None
 
 
 def cancellation_awaits_answer(tracker: Tracker) -> str | None:
@@ -184,27 +192,36 @@ class OrderTurn:
             return
         number = str(state.target())
         email = str(state.email if step is NextStep.LOOK_UP else state.verified_email)
-        with self.store.transaction() as session:
-            order = find_verified_order(session, number, email)
-        if order is None and step is NextStep.LOOK_UP_VERIFIED:
-            self.events.extend(_slots_of(state.needs_own_email()))
-            self._say(Reply(message("other_order_needs_email", self.language, number=number)))
-            return
-        if order is None:
-            failed = state.failed()
-            self.events.extend(_slots_of(failed))
-            if failed.locked:
-                self._say(Reply(message("verification_locked", self.language), (agent_button(self.language),)))
-            else:
-                attempt, limit = str(failed.failures), str(MAX_FAILED_ATTEMPTS)
-                self._say(Reply(message("no_match", self.language, attempt=attempt, limit=limit)))
-            return
+        if step is NextStep.LOOK_UP_VERIFIED:
+            with self.store.transaction() as session:
+                order = find_verified_order(session, number, email)
+            if order is None:
+                self.events.extend(_slots_of(state.needs_own_email()))
+                self._say(Reply(message("other_order_needs_email", self.language, number=number)))
+                return
+        else:
+            attempt = Attempt(number, email, client_of(self.tracker))
+            with self.store.transaction() as session:
+                verification = verify_order(session, attempt, self.now, self.tracker.sender_id)
+            if verification.order is None:
+                self._refuse(state.failed(), locked_elsewhere=verification.locked_until is not None)
+                return
+            order = verification.order
         newly_verified = (order.number, order.customer_email) != (state.verified_order, state.verified_email)
         self.events.extend(_slots_of(state.verified(order.number, order.customer_email)))
         self.events.append(SlotSet("shop", order.market))  # the order's market wins over the page's
         if newly_verified:
             self._say(Reply(message("verified", self.language, number=order.number, email=mask_email(email))))
         self._answer(order, request)
+
+    def _refuse(self, failed: VerificationState, locked_elsewhere: bool) -> None:
+        """No order for that pair, or a lock-out on one of its keys: the reply never says which."""
+        self.events.extend(_slots_of(failed))
+        if failed.locked or locked_elsewhere:
+            self._say(Reply(message("verification_locked", self.language), (agent_button(self.language),)))
+        else:
+            tries, limit = str(failed.failures), str(MAX_FAILED_ATTEMPTS)
+            self._say(Reply(message("no_match", self.language, attempt=tries, limit=limit)))
 
     # --- answers ------------------------------------------------------------------
 

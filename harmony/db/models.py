@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Numeric, String, Text, TypeDecorator
+from sqlalchemy import DateTime, ForeignKey, Numeric, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -103,3 +103,32 @@ class AuditRecord(Base):
     conversation_id: Mapped[str | None] = mapped_column(String(128))
     outcome: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class VerificationFailure(Base):
+    """Failed order checks of one e-mail, order number or client, across all conversations (DESIGN §7).
+
+    `key_digest` is `harmony.orders.throttle.key_digest(kind, value)`: the table never holds
+    the e-mail, the number or the client's address itself.
+    """
+
+    __tablename__ = "verification_failures"
+    __table_args__ = (UniqueConstraint("kind", "key_digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "email", "order" or "client"
+    key_digest: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)  # since the last lock-out
+    lockouts: Mapped[int] = mapped_column(default=0)  # each one lasts longer than the one before
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VerifiedConversation(Base):
+    """A conversation in which a customer verified one of their orders (what export and erase follow)."""
+
+    __tablename__ = "verified_conversations"
+
+    conversation_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True, index=True)
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime())

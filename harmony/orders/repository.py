@@ -7,7 +7,7 @@ about Rasa or about the wording of replies.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
@@ -17,6 +17,7 @@ from harmony.db.models import AuditRecord, Customer, Order
 from harmony.kb.order_policies import MarketPolicy
 from harmony.orders.cancellation import CancellationDecision, decide_cancellation
 from harmony.orders.facts import ItemFacts, OrderFacts
+from harmony.orders.throttle import Attempt, locked_until, record_failure, record_success
 
 ASSISTANT_ACTOR = "assistant"
 ITEM_FIELDS = tuple(f.name for f in fields(ItemFacts))  # the order_items columns of the same names
@@ -54,6 +55,30 @@ def _verified(number: str, email: str) -> Select[tuple[Order]]:
 def find_verified_order(session: Session, number: str, email: str) -> OrderFacts | None:
     order = session.scalars(_verified(number, email)).one_or_none()
     return to_facts(order) if order else None
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of one try: the order, or nothing and maybe the end of a lock-out."""
+
+    order: OrderFacts | None = None
+    locked_until: datetime | None = None
+
+
+def verify_order(session: Session, attempt: Attempt, now: datetime, conversation_id: str) -> Verification:
+    """Look the order up unless a key of `attempt` is locked; count a failure or link the conversation.
+
+    A locked key means no query at all, so guesses during a lock-out learn nothing, even the
+    right pair.
+    """
+    lock = locked_until(session, attempt, now)
+    if lock is not None:
+        return Verification(locked_until=lock)
+    order = session.scalars(_verified(attempt.number, attempt.email)).one_or_none()
+    if order is None:
+        return Verification(locked_until=record_failure(session, attempt, now))
+    record_success(session, attempt, order.customer_id, conversation_id, now)
+    return Verification(order=to_facts(order))
 
 
 def cancel_verified_order(
