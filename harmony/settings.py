@@ -44,6 +44,10 @@ class Settings:
     gateway_port: int = 8080
     allowed_origins: tuple[str, ...] = ()
     clock_start: datetime | None = None  # tests and demos: "now" starts here (`harmony.clock`)
+    retention_days: int = 365  # conversations last active longer ago are purged (`harmony.privacy`)
+    trusted_proxies: tuple[str, ...] = ()  # peers whose first X-Forwarded-For hop is the client
+    client_key_secret_from_env: str | None = field(default=None, repr=False)
+    rate_limits: tuple[tuple[str, int, float], ...] = ()  # (name, events, seconds) replacing a default
 
     @property
     def gateway_url(self) -> str:
@@ -72,6 +76,22 @@ class Settings:
         self.rasa_token_file.chmod(0o600)
         return token
 
+    def client_key_secret(self) -> str:
+        """The secret of the client keys the bot sees: from the environment, else generated once into a file
+        (gateways sharing a var dir, or the environment, give one client the same key)."""
+        if self.client_key_secret_from_env:
+            return self.client_key_secret_from_env
+        path = self.var_dir / "client-key-secret"
+        if path.exists():
+            secret = path.read_text(encoding="utf-8").strip()
+            if secret:
+                return secret
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_hex(32)
+        path.write_text(secret + "\n", encoding="utf-8")
+        path.chmod(0o600)
+        return secret
+
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
@@ -97,6 +117,15 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {value}")
     return value
+
+
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a whole number of days, at least 1, got {raw!r}")
+    return int(raw)
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
@@ -129,6 +158,23 @@ def _instant(env: Mapping[str, str], name: str) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
+def _rate_limits(env: Mapping[str, str]) -> tuple[tuple[str, int, float], ...]:
+    """`HARMONY_RATE_LIMITS=messages_per_client=60/60,handoffs_per_client=5/600`: events per seconds."""
+    raw = env.get("HARMONY_RATE_LIMITS", "").strip()
+    limits = []
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        name, _, rule = part.partition("=")
+        events, _, seconds = rule.partition("/")
+        try:
+            limit = (name.strip(), int(events), float(seconds))
+        except ValueError as exc:
+            raise SettingsError(f"HARMONY_RATE_LIMITS: {part!r} is not name=events/seconds") from exc
+        if limit[1] <= 0 or limit[2] <= 0:
+            raise SettingsError(f"HARMONY_RATE_LIMITS: {part!r} needs positive numbers")
+        limits.append(limit)
+    return tuple(limits)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -156,4 +202,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         gateway_port=(gateway_port := _int(env, "HARMONY_GATEWAY_PORT", 8080)),
         allowed_origins=_origins(env, gateway_port),
         clock_start=_instant(env, "HARMONY_CLOCK_START"),
+        retention_days=_days(env, "HARMONY_RETENTION_DAYS", 365),
+        trusted_proxies=tuple(p.strip() for p in env.get("HARMONY_TRUSTED_PROXY", "").split(",") if p.strip()),
+        client_key_secret_from_env=env.get("HARMONY_CLIENT_KEY_SECRET", "").strip() or None,
+        rate_limits=_rate_limits(env),
     )

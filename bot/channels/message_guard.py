@@ -34,6 +34,7 @@ BUTTON_COMMANDS: dict[str, frozenset[str]] = {
     "return_order": frozenset(),
 }
 _COMMAND = re.compile(r"^/(?P<intent>[a-z_]+)(?P<entities>\{.*\})?$", re.DOTALL)
+_COMMAND_SHAPED = re.compile(r"^/+[^\s{}]+(\{.*\})?$", re.DOTALL)  # "/word" or "/word{...}", any word
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,12 @@ def _is_readable(char: str) -> bool:
     return char.isprintable() and char != "\ufffd" and unicodedata.category(char) != "Co"
 
 
-def guard_message(raw: Any, max_chars: int = MAX_MESSAGE_CHARS) -> GuardedMessage:
-    """Clean `raw` for NLU, or name why it cannot be understood."""
+def guard_message(raw: Any, max_chars: int = MAX_MESSAGE_CHARS, typed: bool = False) -> GuardedMessage:
+    """Clean `raw` for NLU, or name why it cannot be understood.
+
+    `typed`: the gateway says the customer typed it (it is not a button the bot offered), so
+    even our own button payloads are not commands, and a command-shaped text is unreadable.
+    """
     if raw is None:
         return GuardedMessage(f"/{EMPTY_INTENT}", EMPTY_INTENT)
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
@@ -66,7 +71,9 @@ def guard_message(raw: Any, max_chars: int = MAX_MESSAGE_CHARS) -> GuardedMessag
         return GuardedMessage(f"/{problem}", problem)
     if len(readable) < MIN_READABLE_SHARE * len(text):
         return GuardedMessage(f"/{UNREADABLE_INTENT}", UNREADABLE_INTENT)
-    if is_button_command(cleaned):
+    if typed and _COMMAND_SHAPED.match(cleaned):
+        return GuardedMessage(f"/{UNREADABLE_INTENT}", UNREADABLE_INTENT)
+    if not typed and is_button_command(cleaned):
         return GuardedMessage(cleaned)
     # A leading "/" would make Rasa run the text as an intent command: never allow it.
     cleaned = cleaned.lstrip("/").strip()

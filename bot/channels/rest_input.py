@@ -16,7 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 from sanic.request import Request
 
-from bot.channels.message_guard import guard_message
+from bot.channels.message_guard import GuardedMessage, guard_message
 from harmony.bot_protocol import context_report
 from harmony.kb.markets import PageContext, known_context
 
@@ -40,14 +40,14 @@ class HarmonyRestInput(RestInput):
         return self.name()
 
     def _extract_message(self, req: Request) -> str | None:
-        return guard_message(_json_body(req).get("message")).text
+        return _guarded(_json_body(req)).text
 
     def get_metadata(self, request: Request) -> Dict[str, Any] | None:
         body = _json_body(request)
         metadata = body.get("metadata")
         metadata = dict(metadata) if isinstance(metadata, dict) else {}
         raw = body.get("message")
-        if guard_message(raw).text != raw:
+        if _guarded(body).text != raw:
             metadata["original_text"] = raw if isinstance(raw, str) else repr(raw)
         return metadata or None
 
@@ -90,6 +90,13 @@ class HarmonyRestInput(RestInput):
 
         store.save = save_and_note
         store._harmony_notes_contexts = True
+
+
+def _guarded(body: Dict[str, Any]) -> GuardedMessage:
+    """The guarded message; typed text (the gateway's `metadata.typed`) is never an intent command."""
+    metadata = body.get("metadata")
+    typed = isinstance(metadata, dict) and metadata.get("typed") is True
+    return guard_message(body.get("message"), typed=typed)
 
 
 def _json_body(request: Request) -> Dict[str, Any]:

@@ -15,6 +15,7 @@ from harmony.gateway.agent_desk import AgentDesk
 from harmony.gateway.agents_hub import AgentsHub
 from harmony.gateway.console import Console
 from harmony.gateway.customer_socket import register_customer_events
+from harmony.gateway.limits import Rule, memory_limits
 from harmony.gateway.pages import page_routes
 from harmony.gateway.service import MAX_MESSAGE_CHARS, ChatService
 from harmony.settings import Settings, load_settings
@@ -64,7 +65,7 @@ def build_app(settings: Settings) -> web.Application:
     engine = make_engine(settings.database_url)
     create_schema(engine)
     sessions = session_factory(engine)
-    hub = AgentsHub()
+    hub = AgentsHub(ownership=lambda conversation_id: desk.ownership(conversation_id))  # desk: below
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
         cors_allowed_origins=list(settings.allowed_origins),
@@ -73,10 +74,21 @@ def build_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[_safe_errors], client_max_size=64 * 1024)
     sio.attach(app)
     outbox = SocketOutbox(sio, hub)
-    service = ChatService(sessions, settings.rasa_url, settings.http_timeout_seconds, settings.default_shop, hub.online)
-    register_customer_events(sio, service, outbox)
+    limits = memory_limits({name: Rule(events, seconds) for name, events, seconds in settings.rate_limits})
+    service = ChatService(
+        sessions,
+        settings.rasa_url,
+        settings.http_timeout_seconds,
+        settings.default_shop,
+        hub.online,
+        limits=limits,
+        client_secret=settings.client_key_secret(),
+    )
+    register_customer_events(sio, service, outbox, settings.trusted_proxies)
     desk = AgentDesk(sessions, service.clock)
-    console = Console(sessions, service, desk, hub, outbox, settings.agent_session_hours)
+    console = Console(
+        sessions, desk, hub, outbox, settings.agent_session_hours, service.clock, settings.trusted_proxies
+    )
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         service.http = aiohttp.ClientSession()

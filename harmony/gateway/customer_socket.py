@@ -5,17 +5,23 @@ there), `session_request` -> `session_confirm` (the conversation's id: the widge
 we issued it for this shop's site, else a new random one), `user_uttered` -> `bot_uttered`
 (text, quick replies; the stock widget sends the page's `customData` with each message). A
 socket may only write to the conversation it was confirmed for.
+
+Each socket's client address (`harmony.gateway.clients`) is what the limits count per client;
+a refused or failed `session_request` gets the notice as a `bot_uttered`, in the page's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import parse_qs
 
 import socketio
 
-from harmony.gateway.service import ChatService, Outbox
-from harmony.kb.markets import PageContext, named_page
+from harmony.gateway.clients import client_address
+from harmony.gateway.service import ChatService, CustomerRefused, Outbox
+from harmony.kb.handoff import handoff_text
+from harmony.kb.markets import PageContext, named_page, page_context
 
 
 def page_of_socket(environ: dict[str, Any]) -> PageContext | None:
@@ -24,26 +30,36 @@ def page_of_socket(environ: dict[str, Any]) -> PageContext | None:
     return named_page(query.get("shop"), query.get("lang"))
 
 
-def register_customer_events(sio: socketio.AsyncServer, service: ChatService, outbox: Outbox) -> None:
+def register_customer_events(
+    sio: socketio.AsyncServer, service: ChatService, outbox: Outbox, trusted_proxies: Collection[str] = ()
+) -> None:
     @sio.on("connect")
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         page = page_of_socket(environ)
-        await sio.save_session(sid, {"page": page})
+        await sio.save_session(sid, {"page": page, "client": client_address(environ, trusted_proxies)})
 
     @sio.on("session_request")
     async def session_request(sid: str, data: Any = None) -> None:
         request = data if isinstance(data, dict) else {}
-        page = (await sio.get_session(sid)).get("page")
-        view = await service.start_session(request.get("session_id"), page)
-        await sio.save_session(sid, {"conversation_id": view.id, "page": page})
+        socket = await sio.get_session(sid)
+        page, client = socket.get("page"), socket.get("client")
+        try:
+            view = await service.start_session(request.get("session_id"), page, client)
+        except CustomerRefused as refused:
+            language = (page or page_context(None, None, service.default_shop)).language
+            await sio.emit("bot_uttered", {"text": handoff_text(refused.key, language)}, to=sid)
+            return
+        await sio.save_session(sid, {**socket, "conversation_id": view.id})
         await sio.enter_room(sid, view.id)
         await sio.emit("session_confirm", view.id, to=sid)
 
     @sio.on("user_uttered")
     async def user_uttered(sid: str, data: Any = None) -> None:
-        conversation_id = (await sio.get_session(sid)).get("conversation_id")
+        socket = await sio.get_session(sid)
+        conversation_id = socket.get("conversation_id")
         message = data if isinstance(data, dict) else {}
         claimed = message.get("session_id")
         if not conversation_id or (claimed and claimed != conversation_id):
             return  # no session yet, or someone else's conversation: nothing is read or written
-        await service.customer_message(conversation_id, message.get("message"), message.get("customData"), outbox)
+        text, custom_data = message.get("message"), message.get("customData")
+        await service.customer_message(conversation_id, text, custom_data, outbox, socket.get("client"))

@@ -3,24 +3,34 @@
 Transport-free: the socket.io handlers and the console API call these methods, and the
 `Outbox` they pass decides how to deliver to the customer's widget and to the agents.
 Database work runs in a worker thread so the event loop never waits on it.
+
+Cheap refusals come first: the limits (`harmony.gateway.limits`) and the size are checked
+before anything is stored, and a burst of refused messages stores one notice. A dependency
+that is down (Rasa, the action server behind it, the database) gets the polite notice in the
+conversation's language, from memory when the database is the one down.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections import defaultdict, deque
+import logging
+import secrets
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
 import aiohttp
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from harmony.clock import Clock, process_clock
+from harmony.gateway.clients import UNKNOWN, client_key
 from harmony.gateway.handoff import Change, bot_answers, next_owner
-from harmony.gateway.models import Conversation
+from harmony.gateway.limits import DEFAULT_RULES, GatewayLimits, RateLimiter, Verdict, memory_limits
+from harmony.gateway.models import ChatMessage, Conversation
 from harmony.gateway.rasa_client import RasaUnavailable, ask_rasa
 from harmony.gateway.transcripts import (
     add_message,
@@ -33,16 +43,37 @@ from harmony.kb.handoff import agent_hours, handoff_text
 from harmony.kb.markets import PageContext, known_language, known_shop, load_markets, named_page, page_context
 from harmony.orders.formatting import format_moment
 
+logger = logging.getLogger("harmony.gateway")
 MAX_MESSAGE_CHARS = 2000
-RATE_WINDOW_SECONDS = 10.0
-RATE_MAX_MESSAGES = 8
+TRUNCATED_MARKER = "\n[… {dropped} more characters not kept: the message was too long]"
+RATE_WINDOW_SECONDS = DEFAULT_RULES["messages_per_conversation"].window
+RATE_MAX_MESSAGES = DEFAULT_RULES["messages_per_conversation"].limit
+INIT_PAYLOAD = "/greet"  # what our pages' widget sends when it opens a new conversation
+REMEMBERED_CONVERSATIONS = 10_000
 T = TypeVar("T")
+__all__ = [
+    "MAX_MESSAGE_CHARS",
+    "ChatService",
+    "ConversationView",
+    "CustomerRefused",
+    "Outbox",
+    "RateLimiter",
+    "in_transaction",
+]
 
 
 class Outbox(Protocol):
     async def to_customer(self, conversation_id: str, message: dict[str, Any]) -> None: ...
 
     async def to_agents(self, event: dict[str, Any]) -> None: ...
+
+
+class CustomerRefused(Exception):
+    """The customer is told the notice `key` (kb/handoff.yml) instead of being served."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -52,12 +83,32 @@ class ConversationView:
     language: str
     owner: str
     site: str | None = None
+    offered: tuple[str, ...] = ()  # payloads of the buttons in the bot's last turn
+    new: bool = False  # no message yet
 
 
 def _view(conversation: Conversation) -> ConversationView:
     return ConversationView(
         conversation.id, conversation.shop, conversation.language, conversation.owner, conversation.site
     )
+
+
+def _offered_payloads(session: Session, conversation_id: str) -> tuple[tuple[str, ...], bool]:
+    """Button payloads of the bot's messages since the customer last wrote; and whether nothing was written yet."""
+    rows = session.scalars(
+        select(ChatMessage)
+        .where(ChatMessage.conversation_id == conversation_id)
+        .order_by(ChatMessage.id.desc())
+        .limit(10)
+    ).all()
+    payloads: list[str] = []
+    for row in rows:
+        if row.author == "customer":
+            break
+        if row.author == "bot" and row.data:
+            buttons = json.loads(row.data).get("buttons") or []
+            payloads += [str(b.get("payload")) for b in buttons if isinstance(b, dict)]
+    return tuple(payloads), not rows
 
 
 async def in_transaction(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
@@ -70,32 +121,6 @@ async def in_transaction(sessions: sessionmaker[Session], work: Callable[[Sessio
     return await asyncio.to_thread(run)
 
 
-class RateLimiter:
-    """At most `limit` events per `window` seconds per key (in memory, per gateway)."""
-
-    def __init__(self, limit: int = RATE_MAX_MESSAGES, window: float = RATE_WINDOW_SECONDS) -> None:
-        self.limit, self.window = limit, window
-        self._seen: dict[str, deque[float]] = defaultdict(deque)
-
-    def count(self, key: str, now: float | None = None) -> int:
-        """Events of `key` within the window."""
-        moment = time.monotonic() if now is None else now
-        seen = self._seen[key]
-        while seen and moment - seen[0] > self.window:
-            seen.popleft()
-        return len(seen)
-
-    def record(self, key: str, now: float | None = None) -> None:
-        self._seen[key].append(time.monotonic() if now is None else now)
-
-    def allow(self, key: str, now: float | None = None) -> bool:
-        """Counts one more event unless `key` has reached the limit."""
-        if self.count(key, now) >= self.limit:
-            return False
-        self.record(key, now)
-        return True
-
-
 class ChatService:
     def __init__(
         self,
@@ -105,8 +130,11 @@ class ChatService:
         default_shop: str,
         agents_online: Callable[[], int],
         clock: Clock | None = None,
+        limits: GatewayLimits | None = None,
+        client_secret: str | None = None,
     ) -> None:
-        """`clock` gives "now" to hand-off notices, agent hours and stored times (default: the process's)."""
+        """`clock` gives "now" to hand-off notices, agent hours and stored times (default: the process's);
+        `client_secret` keys the client identity the bot sees (default: a new one per process)."""
         self.sessions = sessions
         self.http: aiohttp.ClientSession | None = None  # opened when the server starts
         self.rasa_url = rasa_url
@@ -114,60 +142,121 @@ class ChatService:
         self.default_shop = default_shop
         self.agents_online = agents_online
         self.clock = clock or process_clock()
-        self.rate = RateLimiter()
+        self.limits = limits or memory_limits()
+        self.client_secret = client_secret or secrets.token_hex(32)
+        # A cache of what the database says, to answer in the right language while it is down.
+        self._remembered: OrderedDict[str, ConversationView] = OrderedDict()
 
     async def _db(self, work: Callable[[Session], T]) -> T:
         return await in_transaction(self.sessions, work)
 
     # --- customer side -------------------------------------------------------------
 
-    async def start_session(self, requested_id: Any, page: PageContext | None) -> ConversationView:
+    def _remember(self, view: ConversationView) -> ConversationView:
+        self._remembered.pop(view.id, None)
+        self._remembered[view.id] = view
+        while len(self._remembered) > REMEMBERED_CONVERSATIONS:
+            self._remembered.popitem(last=False)
+        return view
+
+    def _language_of(self, conversation_id: str, page: PageContext | None) -> str:
+        known = self._remembered.get(conversation_id)
+        if known is not None:
+            return known.language
+        return (page or page_context(None, None, self.default_shop)).language
+
+    async def start_session(
+        self, requested_id: Any, page: PageContext | None, client: str = UNKNOWN
+    ) -> ConversationView:
         """The widget's conversation if it has one of this page's shop, else a new one.
 
         `page` is what the page said when its socket connected (None if it said nothing):
         a conversation belongs to one shop's site, so a page of another shop gets its own.
+        Raises `CustomerRefused` when `client` opened too many conversations or the database is down.
         """
 
-        def work(session: Session) -> ConversationView:
-            existing = find_conversation(session, requested_id) if isinstance(requested_id, str) else None
-            if existing is not None and (page is None or existing.site in (None, page.shop)):
-                if page is not None and existing.site is None:
-                    existing.site = page.shop
-                return _view(existing)
+        def existing(session: Session) -> ConversationView | None:
+            found = find_conversation(session, requested_id) if isinstance(requested_id, str) else None
+            if found is not None and (page is None or found.site in (None, page.shop)):
+                if page is not None and found.site is None:
+                    found.site = page.shop
+                return _view(found)
+            return None
+
+        def new(session: Session) -> ConversationView:
             start = page or page_context(None, None, self.default_shop)
             return _view(open_conversation(session, start, self.clock.now(), known_site=page is not None))
 
-        return await self._db(work)
+        try:
+            view = await self._db(existing)
+            if view is None:
+                if not (await self.limits.conversations_per_client.hit(client)).allowed:
+                    raise CustomerRefused("too_many_conversations")
+                view = await self._db(new)
+        except SQLAlchemyError as exc:
+            logger.warning("database unavailable: %s", type(exc).__name__)
+            raise CustomerRefused("unavailable_not_saved") from None
+        return self._remember(view)
 
-    async def customer_message(self, conversation_id: str, text: Any, custom_data: Any, outbox: Outbox) -> None:
-        """Store the message, then let the bot answer, or pass it to the agents."""
+    async def customer_message(
+        self, conversation_id: str, text: Any, custom_data: Any, outbox: Outbox, client: str = UNKNOWN
+    ) -> None:
+        """Store the message, then let the bot answer, or pass it to the agents.
+
+        Refused before anything is stored: more messages than the limits allow. Stored cut to
+        `MAX_MESSAGE_CHARS` (with a marker) and not answered by the bot: a longer message.
+        """
         if text is None:
             return  # the widget's opening call when it has no init payload: nothing was written
         message = text if isinstance(text, str) else str(text)
         page = self._page_of_custom_data(custom_data)
-        view = await self._db(lambda s: self._store_customer(s, conversation_id, message, page))
+        verdict = await self.limits.messages_per_conversation.hit(conversation_id)
+        if verdict.allowed:
+            verdict = await self.limits.messages_per_client.hit(client)
+        if not verdict.allowed:
+            await self._refuse(conversation_id, page, verdict, outbox)
+            return
+        too_long = len(message) > MAX_MESSAGE_CHARS
+        if too_long:
+            dropped = len(message) - MAX_MESSAGE_CHARS
+            message = message[:MAX_MESSAGE_CHARS] + TRUNCATED_MARKER.format(dropped=dropped)
+        try:
+            view = await self._db(lambda s: self._store_customer(s, conversation_id, message, page))
+        except SQLAlchemyError as exc:
+            logger.warning("database unavailable: %s", type(exc).__name__)
+            notice = handoff_text("unavailable_not_saved", self._language_of(conversation_id, page))
+            await outbox.to_customer(conversation_id, {"text": notice})
+            return
         if view is None:
             return
-        if len(message) > MAX_MESSAGE_CHARS:
+        self._remember(view)
+        if too_long:
             await self._system(view, handoff_text("too_long", view.language), outbox)
-            return
-        if not self.rate.allow(conversation_id):
-            await self._system(view, handoff_text("too_fast", view.language), outbox)
             return
         if not bot_answers(view.owner):
             await outbox.to_agents({"type": "customer_message", "conversation_id": conversation_id})
             return
+        await self._ask_bot(view, message, client, outbox)
+
+    async def _ask_bot(self, view: ConversationView, message: str, client: str, outbox: Outbox) -> None:
         if self.http is None:
             raise RuntimeError("the gateway's HTTP client is not started")
-        metadata = {"shop": view.shop, "language": view.language}
+        metadata: dict[str, Any] = {
+            "shop": view.shop,
+            "language": view.language,
+            "client": client_key(client, self.client_secret),
+        }
+        if not self._is_button(view, message):
+            metadata["typed"] = True  # the REST channel never reads typed text as an intent command
         try:
-            answer = await ask_rasa(self.http, self.rasa_url, conversation_id, message, metadata, self.rasa_timeout)
+            answer = await ask_rasa(self.http, self.rasa_url, view.id, message, metadata, self.rasa_timeout)
         except RasaUnavailable:
             await self._system(view, handoff_text("unavailable", view.language), outbox)
             return
         turn = read_rasa_turn(answer)
         if turn.context is not None and (turn.context.shop, turn.context.language) != (view.shop, view.language):
-            view = await self._db(lambda s: self._follow_bot(s, conversation_id, turn.context)) or view
+            view = self._remember(replace(view, shop=turn.context.shop, language=turn.context.language))
+            await self._quietly(lambda s: self._follow_bot(s, view.id, turn.context))
         if not turn.replies and turn.handoff is None:
             # Our bot answers every message; silence means a failed action (e.g. the action
             # server is down), which Rasa only logs. The customer hears about it.
@@ -176,7 +265,26 @@ class ChatService:
         for reply in turn.replies:
             await self._bot(view, reply, outbox)
         if turn.handoff is not None:
-            await self._hand_off(view, turn.handoff, outbox)
+            await self._hand_off(view, turn.handoff, client, outbox)
+
+    @staticmethod
+    def _is_button(view: ConversationView, message: str) -> bool:
+        """A click on a button the bot just offered (the stock widget sends its payload as text)."""
+        return message in view.offered or (view.new and message == INIT_PAYLOAD)
+
+    async def _refuse(self, conversation_id: str, page: PageContext | None, verdict: Verdict, outbox: Outbox) -> None:
+        """Too many messages: told every time, stored once per burst, never passed on."""
+        notice = handoff_text("too_fast", self._language_of(conversation_id, page))
+        if verdict is Verdict.REFUSED_FIRST:
+            await self._quietly(lambda s: self._store(s, conversation_id, "system", notice, None, None))
+        await outbox.to_customer(conversation_id, {"text": notice})
+
+    async def _quietly(self, work: Callable[[Session], Any]) -> None:
+        """Database work whose failure the customer need not hear about (the reply still goes out)."""
+        try:
+            await self._db(work)
+        except SQLAlchemyError as exc:
+            logger.warning("database unavailable: %s", type(exc).__name__)
 
     @staticmethod
     def _page_of_custom_data(custom_data: Any) -> PageContext | None:
@@ -185,13 +293,11 @@ class ChatService:
         return named_page(data.get("shop"), data.get("language"))
 
     @staticmethod
-    def _follow_bot(session: Session, conversation_id: str, context: PageContext | None) -> ConversationView | None:
+    def _follow_bot(session: Session, conversation_id: str, context: PageContext | None) -> None:
         """Take the shop and language the bot reported (the bot decides both)."""
         conversation = find_conversation(session, conversation_id)
-        if conversation is None or context is None:
-            return None
-        conversation.shop, conversation.language = context.shop, context.language
-        return _view(conversation)
+        if conversation is not None and context is not None:
+            conversation.shop, conversation.language = context.shop, context.language
 
     def _store_customer(
         self, session: Session, conversation_id: str, text: str, page: PageContext | None
@@ -199,20 +305,21 @@ class ChatService:
         conversation = find_conversation(session, conversation_id)
         if conversation is None:
             return None
+        offered, new = _offered_payloads(session, conversation_id)
         if conversation.site is None and page is not None:
             # A page that only says its shop in `customData`: its first message decides.
             conversation.site, conversation.shop, conversation.language = page.shop, page.shop, page.language
         conversation.owner = next_owner(conversation.owner, Change.CUSTOMER_WRITES)
-        add_message(session, conversation, "customer", text[: MAX_MESSAGE_CHARS * 50], self.clock.now())
-        return _view(conversation)
+        add_message(session, conversation, "customer", text, self.clock.now())
+        return replace(_view(conversation), offered=offered, new=new)
 
     async def _bot(self, view: ConversationView, reply: BotReply, outbox: Outbox) -> None:
         text = reply.text if reply.custom is None else json.dumps(reply.custom, ensure_ascii=False)
-        await self._db(lambda s: self._store(s, view.id, "bot", text, None, reply.buttons))
+        await self._quietly(lambda s: self._store(s, view.id, "bot", text, None, reply.buttons))
         await outbox.to_customer(view.id, reply.as_bot_uttered())
 
     async def _system(self, view: ConversationView, text: str, outbox: Outbox) -> None:
-        await self._db(lambda s: self._store(s, view.id, "system", text, None, None))
+        await self._quietly(lambda s: self._store(s, view.id, "system", text, None, None))
         await outbox.to_customer(view.id, {"text": text})
 
     def _store(
@@ -230,8 +337,13 @@ class ChatService:
 
     # --- hand-off ------------------------------------------------------------------
 
-    async def _hand_off(self, view: ConversationView, summary: dict[str, Any], outbox: Outbox) -> None:
+    async def _hand_off(self, view: ConversationView, summary: dict[str, Any], client: str, outbox: Outbox) -> None:
         language = known_language(summary.get("language")) or view.language
+        if not (await self.limits.handoffs_per_client.hit(client)).allowed:
+            await self._system(
+                replace(view, language=str(language)), handoff_text("too_many_handoffs", language), outbox
+            )
+            return
 
         def work(session: Session) -> tuple[ConversationView, int]:
             conversation = find_conversation(session, view.id)
@@ -249,7 +361,13 @@ class ChatService:
             position = queue.index(conversation.id) + 1 if conversation.id in queue else 1
             return _view(conversation), position
 
-        updated, position = await self._db(work)
+        try:
+            updated, position = await self._db(work)
+        except SQLAlchemyError as exc:
+            logger.warning("database unavailable: %s", type(exc).__name__)
+            await outbox.to_customer(view.id, {"text": handoff_text("unavailable_not_saved", view.language)})
+            return
+        self._remember(updated)
         await self._system(updated, self._queue_message(updated, position), outbox)
         await outbox.to_agents({"type": "queue_changed"})
 

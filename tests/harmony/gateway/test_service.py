@@ -1,6 +1,9 @@
 """The gateway's conversation service on a real database, with a fake Rasa server and a pinned clock at the seams."""
 
 import asyncio
+import hashlib
+import hmac
+import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,14 +13,24 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from sqlalchemy.orm import Session
 
+from harmony.agents.accounts import create_agent
+from harmony.agents.permissions import Actor
 from harmony.bot_protocol import context_report
 from harmony.clock import FixedClock
 from harmony.db.engine import make_engine, session_factory
 from harmony.gateway.agent_desk import AgentDesk
 from harmony.gateway.handoff import Change
-from harmony.gateway.service import RATE_MAX_MESSAGES, ChatService
-from harmony.gateway.transcripts import transcript
+from harmony.gateway.limits import GatewayLimits, Rule, memory_limits
+from harmony.gateway.service import (
+    RATE_MAX_MESSAGES,
+    TRUNCATED_MARKER,
+    ChatService,
+    CustomerRefused,
+    in_transaction,
+)
+from harmony.gateway.transcripts import transcript, waiting_queue
 from harmony.kb.handoff import handoff_text
 from harmony.kb.markets import PageContext
 
@@ -95,6 +108,7 @@ def run_with_service(
     agents_online: int = 0,
     clock: FixedClock | None = None,
     rasa_timeout: float = 5.0,
+    limits: GatewayLimits | None = None,
 ) -> None:
     """Run `scenario` against a service whose "now" is `clock` (default: a Tuesday 10:00 in Paris)."""
 
@@ -111,6 +125,8 @@ def run_with_service(
                 "fr",
                 lambda: agents_online,
                 clock or FixedClock(TUESDAY_10_IN_PARIS),
+                limits=limits,
+                client_secret=CLIENT_SECRET,
             )
             async with aiohttp.ClientSession() as http:
                 service.http = http
@@ -133,6 +149,11 @@ def _transcript(database_url: str, conversation_id: str) -> list[tuple[str, str]
 
 
 RO_PAGE, FR_PAGE = PageContext("ro", "ro"), PageContext("fr", "fr")
+CLIENT_SECRET = "a server-side secret of the tests"  # noqa: S105 - a test value
+
+
+def _page_of(received: dict[str, Any]) -> dict[str, Any]:
+    return {name: received["metadata"][name] for name in ("shop", "language")}
 
 
 def test_sessions_are_ours_and_never_guessed(database_url: str) -> None:
@@ -165,7 +186,7 @@ def test_a_page_that_only_sends_custom_data_sets_the_shop_from_its_first_message
         view = await service.start_session(None, None)
         await service.customer_message(view.id, "/greet", {"shop": "intl", "language": "fr-FR"}, outbox)
         await service.customer_message(view.id, "hi", {"shop": "ro", "language": "ro"}, outbox)  # too late: intl's
-        assert [r["metadata"] for r in fake.received] == [{"shop": "intl", "language": "fr"}] * 2
+        assert [_page_of(r) for r in fake.received] == [{"shop": "intl", "language": "fr"}] * 2
         assert (await service.start_session(view.id, RO_PAGE)).id != view.id
 
     run_with_service(database_url, scenario)
@@ -178,7 +199,7 @@ def test_the_gateway_follows_the_language_and_shop_the_bot_reports(database_url:
         await service.customer_message(view.id, "x" * 2001, {}, outbox)
         assert outbox.texts() == ["Sure.", handoff_text("too_long", "en")]  # the report itself is not shown
         await service.customer_message(view.id, "thanks", {}, outbox)
-        assert fake.received[-1]["metadata"] == {"shop": "ro", "language": "en"}
+        assert _page_of(fake.received[-1]) == {"shop": "ro", "language": "en"}
         assert (await service.start_session(view.id, RO_PAGE)).language == "en"
 
     run_with_service(database_url, scenario)
@@ -192,7 +213,8 @@ def test_the_bot_answers_with_the_page_metadata_and_everything_is_stored(databas
         conversation.append(view.id)
         await service.customer_message(view.id, None, {}, outbox)  # the widget opening without a payload
         await service.customer_message(view.id, "salut", {"shop": "ro", "language": "ro"}, outbox)
-        assert fake.received[0] == {"sender": view.id, "message": "salut", "metadata": {"shop": "ro", "language": "ro"}}
+        assert (fake.received[0]["sender"], fake.received[0]["message"]) == (view.id, "salut")
+        assert _page_of(fake.received[0]) == {"shop": "ro", "language": "ro"}
         assert outbox.customer == [
             (
                 view.id,
@@ -210,7 +232,7 @@ def test_the_bot_answers_with_the_page_metadata_and_everything_is_stored(databas
     assert _transcript(database_url, conversation[0]) == [
         ("customer", "salut"),
         ("bot", "echo salut"),
-        ("customer", "x" * 2001),
+        ("customer", "x" * 2000 + TRUNCATED_MARKER.format(dropped=1)),  # kept once, cut, marked
         ("system", handoff_text("too_long", "ro")),
     ]
 
@@ -226,32 +248,43 @@ def test_too_many_messages_in_a_row_are_slowed_down(database_url: str) -> None:
     run_with_service(database_url, scenario)
 
 
+def _desk(service: ChatService) -> AgentDesk:
+    """The agent side (`harmony.gateway.agent_desk`, tested with the console in test_console.py)."""
+    return AgentDesk(service.sessions, service.clock)
+
+
+ADMIN = Actor(0, "Admin", "admin")  # sees the whole queue
+
+
+async def _agent(service: ChatService, name: str) -> Actor:
+    def work(session: Session) -> Actor:
+        agent = create_agent(session, name.lower(), name, "a long enough password")
+        return Actor(agent.id, agent.display_name)
+
+    return await in_transaction(service.sessions, work)
+
+
 def test_handoff_agent_reply_and_hand_back(database_url: str) -> None:
     async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
         view = await service.start_session(None, RO_PAGE)
         await service.customer_message(view.id, "a person please", {}, outbox)
         assert outbox.texts()[-1] == handoff_text("queued", "ro", position="1")
-        queue = await AgentDesk(service.sessions, service.clock).queue()
+        queue = await _desk(service).queue(ADMIN)
         assert [(row["id"], row["reason"], row["verified_order"], row["language"]) for row in queue] == [
             (view.id, "customer_request", "HM-200201", "ro")
         ]
         await service.customer_message(view.id, "are you there?", {}, outbox)
         assert len(fake.received) == 1  # the bot stays silent while a person is awaited
         assert {"type": "customer_message", "conversation_id": view.id} in outbox.agents
-        assert (
-            await AgentDesk(service.sessions, service.clock).change_owner(view.id, Change.AGENT_TAKES, "Marie", outbox)
-            == "agent"
-        )
+        marie = await _agent(service, "Marie")
+        assert await _desk(service).change_owner(marie, view.id, Change.AGENT_TAKES, outbox) == "agent"
         assert outbox.texts()[-1] == handoff_text("agent_joined", "ro", agent="Marie")
-        await AgentDesk(service.sessions, service.clock).agent_message(view.id, "Marie", "Bună, vă ajut eu.", outbox)
+        await _desk(service).agent_message(marie, view.id, "Bună, vă ajut eu.", outbox)
         assert outbox.texts()[-1] == "Marie: Bună, vă ajut eu."
-        assert (
-            await AgentDesk(service.sessions, service.clock).change_owner(view.id, Change.HAND_BACK, "Marie", outbox)
-            == "bot"
-        )
+        assert await _desk(service).change_owner(marie, view.id, Change.HAND_BACK, outbox) == "bot"
         await service.customer_message(view.id, "mersi", {}, outbox)
         assert fake.received[-1]["message"] == "mersi"
-        assert await AgentDesk(service.sessions, service.clock).queue() == []
+        assert await _desk(service).queue(ADMIN) == []
 
     run_with_service(
         database_url, scenario, agents_online=1, clock=FixedClock(datetime(2026, 12, 8, 10, 0, tzinfo=BUCHAREST))
@@ -313,9 +346,7 @@ def test_out_of_hours_the_customer_reads_when_agents_are_back_in_their_language(
         view = await service.start_session(None, PageContext(shop, language))
         await service.customer_message(view.id, "a person please", {}, outbox)
         assert outbox.texts() == [handoff_text("closed_hours", language, opens=back)]
-        assert [row["id"] for row in await AgentDesk(service.sessions, service.clock).queue()] == [
-            view.id
-        ]  # queued all the same
+        assert [row["id"] for row in await _desk(service).queue(ADMIN)] == [view.id]  # queued all the same
 
     run_with_service(database_url, scenario, agents_online=1, clock=FixedClock(now))
 
@@ -344,7 +375,7 @@ def test_in_hours_with_an_agent_online_each_customer_reads_their_place_in_the_qu
         ]
         assert "number 2 in the queue" in outbox.texts()[-1]
         clock.advance(timedelta(seconds=30))
-        queue = await AgentDesk(service.sessions, service.clock).queue()
+        queue = await _desk(service).queue(ADMIN)
         assert [(row["id"], row["waiting_seconds"]) for row in queue] == [(first.id, 90), (second.id, 30)]
 
     run_with_service(database_url, scenario, agents_online=1, clock=clock)
@@ -371,3 +402,139 @@ def test_rasa_down_gets_a_polite_message_and_the_message_is_kept(database_url: s
 
     run_with_service(database_url, scenario)
     assert _transcript(database_url, conversation[0])[0] == ("customer", "boom")
+
+
+def test_the_bot_gets_a_keyed_client_identity_never_the_address_and_the_page_cannot_set_it(
+    database_url: str,
+) -> None:
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        view = await service.start_session(None, FR_PAGE, "203.0.113.7")
+        forged = {"shop": "fr", "language": "fr", "client": "someone else"}
+        await service.customer_message(view.id, "bonjour", forged, outbox, "203.0.113.7")
+        other = await service.start_session(None, FR_PAGE, "198.51.100.2")
+        await service.customer_message(other.id, "bonjour", {}, outbox, "198.51.100.2")
+        expected = hmac.new(CLIENT_SECRET.encode(), b"203.0.113.7", hashlib.sha256).hexdigest()
+        assert fake.received[0]["metadata"]["client"] == expected
+        assert fake.received[1]["metadata"]["client"] not in (expected, "someone else")
+        assert "203.0.113.7" not in json.dumps(fake.received)
+
+    run_with_service(database_url, scenario)
+
+
+def test_typed_commands_are_marked_typed_and_only_the_offered_buttons_are_clicks(database_url: str) -> None:
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        view = await service.start_session(None, FR_PAGE)
+        await service.customer_message(view.id, "/greet", {}, outbox)  # the widget's init payload
+        await service.customer_message(view.id, "/affirm", {}, outbox)  # the bot's last message offered it
+        await service.customer_message(view.id, "/human_handoff", {}, outbox)  # typed: never offered
+        await service.customer_message(view.id, "bonjour", {}, outbox)
+        await service.customer_message(view.id, "/greet", {}, outbox)  # the init payload only opens
+        await service.customer_message(view.id, '/cancel_order{"order_number":"HM-100106"}', {}, outbox)
+        assert [(r["message"], r["metadata"].get("typed", False)) for r in fake.received] == [
+            ("/greet", False),
+            ("/affirm", False),
+            ("/human_handoff", True),
+            ("bonjour", True),
+            ("/greet", True),
+            ('/cancel_order{"order_number":"HM-100106"}', True),
+        ]
+
+    run_with_service(database_url, scenario)
+
+
+def test_an_oversized_message_is_kept_once_cut_and_marked_and_never_reaches_the_bot(database_url: str) -> None:
+    conversation: list[str] = []
+
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        view = await service.start_session(None, PageContext("fr", "en"))
+        conversation.append(view.id)
+        await service.customer_message(view.id, "é" * 100_000, {}, outbox)
+        assert outbox.texts() == [handoff_text("too_long", "en")]
+        assert fake.received == []
+
+    run_with_service(database_url, scenario)
+    assert _transcript(database_url, conversation[0]) == [
+        ("customer", "é" * 2000 + TRUNCATED_MARKER.format(dropped=98_000)),
+        ("system", handoff_text("too_long", "en")),
+    ]
+
+
+def test_a_burst_of_refused_messages_stores_nothing_but_one_notice(database_url: str) -> None:
+    conversation: list[str] = []
+
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        view = await service.start_session(None, RO_PAGE)
+        conversation.append(view.id)
+        for number in range(RATE_MAX_MESSAGES + 20):
+            await service.customer_message(view.id, f"mesaj {number}", {}, outbox)
+        assert len(fake.received) == RATE_MAX_MESSAGES
+        assert outbox.texts()[-20:] == [handoff_text("too_fast", "ro")] * 20  # told each time
+
+    run_with_service(database_url, scenario)
+    stored = _transcript(database_url, conversation[0])
+    assert [text for author, text in stored if author == "customer"] == [
+        f"mesaj {number}" for number in range(RATE_MAX_MESSAGES)
+    ]
+    assert stored.count(("system", handoff_text("too_fast", "ro"))) == 1
+
+
+def test_per_client_limits_on_new_conversations_messages_and_requests_for_a_person(database_url: str) -> None:
+    limits = memory_limits(
+        {
+            "conversations_per_client": Rule(3, 600.0),
+            "messages_per_client": Rule(5, 60.0),
+            "handoffs_per_client": Rule(1, 600.0),
+        }
+    )
+
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        opened = [await service.start_session(None, FR_PAGE, "203.0.113.7") for _ in range(3)]
+        with pytest.raises(CustomerRefused) as refused:
+            await service.start_session(None, FR_PAGE, "203.0.113.7")
+        assert refused.value.key == "too_many_conversations"
+        assert (await service.start_session(opened[0].id, FR_PAGE, "203.0.113.7")).id == opened[0].id  # a reload
+        await service.start_session(None, FR_PAGE, "198.51.100.2")  # another client is not concerned
+
+        await service.customer_message(opened[0].id, "a person please", {}, outbox, "203.0.113.7")
+        await service.customer_message(opened[1].id, "a person please", {}, outbox, "203.0.113.7")
+        assert outbox.texts() == [handoff_text("no_agent_online", "fr"), handoff_text("too_many_handoffs", "fr")]
+        assert [row["id"] for row in await _waiting(service)] == [opened[0].id]  # the second is not queued
+
+        for number in range(4):  # 2 messages counted already: 3 more pass, then the client is slowed down
+            await service.customer_message(opened[2].id, f"message {number}", {}, outbox, "203.0.113.7")
+        assert len(fake.received) == 5
+        assert outbox.texts()[-1] == handoff_text("too_fast", "fr")
+
+    run_with_service(database_url, scenario, limits=limits)
+
+
+async def _waiting(service: ChatService) -> list[dict[str, Any]]:
+    def work(session: Session) -> list[dict[str, Any]]:
+        return [{"id": c.id} for c in waiting_queue(session)]
+
+    return await in_transaction(service.sessions, work)
+
+
+def test_with_the_database_down_the_customer_is_answered_politely_from_memory(
+    database_url: str, unreachable_database_url: str
+) -> None:
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        view = await service.start_session(None, RO_PAGE)
+        await service.customer_message(view.id, "salut", {}, outbox)
+        working = service.sessions
+        down = make_engine(unreachable_database_url)
+        service.sessions = session_factory(down)  # the database stops answering
+        try:
+            await service.customer_message(view.id, "mai sunteți acolo?", {}, outbox)
+            assert outbox.texts()[-1] == handoff_text("unavailable_not_saved", "ro")  # its language, from memory
+            with pytest.raises(CustomerRefused) as refused:
+                await service.start_session(None, PageContext("fr", "en"))
+            assert refused.value.key == "unavailable_not_saved"
+        finally:
+            down.dispose()
+            service.sessions = working  # back up: the conversation goes on
+        await service.customer_message(view.id, "mersi", {}, outbox)
+        assert outbox.texts()[-1] == "echo mersi"
+        assert [r["message"] for r in fake.received] == ["salut", "mersi"]  # nothing answered twice
+
+    run_with_service(database_url, scenario)
