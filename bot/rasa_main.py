@@ -1,13 +1,18 @@
 """Entry point of the Rasa server process (rasa environment, stdlib only here).
 
 The HTTP API token is read from the environment and handed to Rasa inside the
-process, so it never appears on a command line (visible to `ps`) or in a log.
+process, so it never appears on a command line (visible to `ps`) or in a log: Sanic's access
+log (on when `LOG_LEVEL_LIBRARIES` is INFO or lower) prints request lines without their query
+string, where Rasa's HTTP API takes the token.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+
+ACCESS_LOGGER = "sanic.access"
 
 
 def with_api_token(argv: list[str], token: str) -> list[str]:
@@ -21,7 +26,23 @@ def with_api_token(argv: list[str], token: str) -> list[str]:
     return [*argv, "--enable-api", f"--auth-token={token}"]
 
 
+class WithoutQueryString(logging.Filter):
+    """Cuts the query string (`?token=...`) off the request line of an access-log record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if isinstance(request, str) and "?" in request:
+            record.request = request.split("?", 1)[0] + "?..."
+        return True
+
+
+def hide_query_strings() -> None:
+    """Filters Sanic's access log; a logger's filters survive Rasa's and Sanic's logging set-up."""
+    logging.getLogger(ACCESS_LOGGER).addFilter(WithoutQueryString())
+
+
 def main() -> None:
+    hide_query_strings()
     sys.argv = with_api_token(sys.argv, os.environ.pop("HARMONY_RASA_TOKEN", ""))
     from rasa.__main__ import main as rasa_main
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from harmony.agents.accounts import AgentAccountError
 from harmony.database_setup import display_url, load_fixture_file
 from harmony.fixtures.schema import FixtureError
+from harmony.privacy.errors import DatabaseUnavailable
 from harmony.settings import SettingsError, load_settings
 
 
@@ -104,6 +105,38 @@ def _create_agent(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_customer(args: argparse.Namespace) -> int:
+    from harmony.privacy.commands import export_command
+
+    return export_command(load_settings(), args.email, Path(args.output) if args.output else None)
+
+
+def _erase_customer(args: argparse.Namespace) -> int:
+    from harmony.privacy.commands import erase_command
+
+    return erase_command(load_settings(), args.email, args.yes)
+
+
+def _purge_conversations(args: argparse.Namespace) -> int:
+    from harmony.privacy.commands import purge_command
+
+    return purge_command(load_settings(), args.days)
+
+
+def _add_privacy_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = commands.add_parser("export-customer", help="everything stored about a customer, as JSON")
+    export.add_argument("email", help="the customer's e-mail address")
+    export.add_argument("--output", help="write the JSON to this file (readable by its owner only) instead of stdout")
+    export.set_defaults(handler=_export_customer)
+    erase = commands.add_parser("erase-customer", help="erase a customer's conversations (orders stay)")
+    erase.add_argument("email", help="the customer's e-mail address")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.set_defaults(handler=_erase_customer)
+    purge = commands.add_parser("purge-conversations", help="delete conversations inactive for N days")
+    purge.add_argument("--days", type=int, help="default: HARMONY_RETENTION_DAYS (365)")
+    purge.set_defaults(handler=_purge_conversations)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m harmony", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -134,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from the first line of stdin (scripts)"
     )
     agent.set_defaults(handler=_create_agent)
+    _add_privacy_commands(commands)
     return parser
 
 
@@ -147,3 +181,6 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
+    except DatabaseUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 1
