@@ -18,7 +18,7 @@ from harmony.db.models import AuditRecord, Base, VerificationFailure, VerifiedCo
 from harmony.gateway.models import ChatMessage, Conversation
 from harmony.privacy.ownership import CustomerData, customer_data
 from harmony.privacy.statements import batches, deleted_rows
-from harmony.privacy.tracker_events import count_events, delete_events
+from harmony.privacy.tracker_events import count_events, delete_events, sender_ids
 from harmony.privacy.verification_records import verification_condition
 
 
@@ -35,7 +35,7 @@ class Kept:
 class ErasureCounts:
     """Rows erased (or that would be, for a preview), and what stays."""
 
-    conversations: int = 0
+    conversations: int = 0  # in the gateway, in the tracker store, or both
     messages: int = 0
     handoff_summaries: int = 0
     tracker_events: int = 0
@@ -61,7 +61,7 @@ def preview_erasure(app: Session, tracker: Session | None, email: str) -> Erasur
     found = customer_data(app, tracker, email)
     ids = found.conversation_ids
     return ErasureCounts(
-        conversations=_count(app, Conversation, _in(Conversation.id, ids)),
+        conversations=len(_stored_conversations(app, tracker, ids)),
         messages=_count(app, ChatMessage, _in(ChatMessage.conversation_id, ids)),
         handoff_summaries=_count(
             app, Conversation, _in(Conversation.id, ids) & Conversation.handoff_summary.is_not(None)
@@ -82,16 +82,17 @@ def erase_customer(app: Session, tracker: Session | None, email: str) -> Erasure
     """
     found = customer_data(app, tracker, email)
     ids = found.conversation_ids
+    stored = _stored_conversations(app, tracker, ids)
     tracker_events = delete_events(tracker, ids)
     if tracker is not None:
         tracker.commit()
     summaries = _count(app, Conversation, _in(Conversation.id, ids) & Conversation.handoff_summary.is_not(None))
     links = _delete(app, VerifiedConversation, _links(found))
     messages = _delete(app, ChatMessage, _in(ChatMessage.conversation_id, ids))
-    conversations = _delete(app, Conversation, _in(Conversation.id, ids))
+    _delete(app, Conversation, _in(Conversation.id, ids))
     records = _delete(app, VerificationFailure, verification_condition(found))
     return ErasureCounts(
-        conversations=conversations,
+        conversations=len(stored),
         messages=messages,
         handoff_summaries=summaries,
         tracker_events=tracker_events,
@@ -104,6 +105,13 @@ def erase_customer(app: Session, tracker: Session | None, email: str) -> Erasure
 def _in(column: InstrumentedAttribute[str], ids: tuple[str, ...]) -> ColumnElement[bool]:
     """`column IN ids`, in batches the database accepts; false for no ids."""
     return or_(*(column.in_(batch) for batch in batches(ids))) if ids else column.in_([])
+
+
+def _stored_conversations(app: Session, tracker: Session | None, ids: tuple[str, ...]) -> set[str]:
+    in_gateway = {
+        c for batch in batches(ids) for c in app.scalars(select(Conversation.id).where(Conversation.id.in_(batch)))
+    }
+    return in_gateway | sender_ids(tracker, ids)
 
 
 def _links(found: CustomerData) -> ColumnElement[bool]:

@@ -6,6 +6,7 @@ relative to the same instant.
 """
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,11 @@ def _running(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]
         env.setenv("HARMONY_CLOCK_START", CLOCK_START)  # the fixture loader runs in this process
         prepare_database(settings.database_url, settings.fixture_file)
     model, _ = ensure_model(settings.models_dir)
-    with running_stack(settings, model, var_dir / "logs"):
+    with ExitStack() as started:
+        with pytest.MonkeyPatch.context() as env:
+            # Rasa's libraries (Sanic's access log) log at INFO too: the logs tests see all that INFO shows.
+            env.setenv("LOG_LEVEL_LIBRARIES", "INFO")
+            started.enter_context(running_stack(settings, model, var_dir / "logs"))
         yield settings
 
 
