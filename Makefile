@@ -4,7 +4,8 @@ RASA_PY := .venv/rasa/bin/python
 CONFIG ?= config.yml
 FOLDS ?= 3
 
-.PHONY: setup run test test-random bench load-fixtures train lint eval heldout crossval build-faq create-agent
+.PHONY: setup run test test-random bench load-fixtures train lint eval heldout crossval build-faq create-agent \
+	export-customer erase-customer purge-conversations
 
 setup:
 	@bash scripts/setup.sh
@@ -56,3 +57,21 @@ heldout: setup build-faq
 crossval: setup build-faq
 	@PYTHONPATH=. RASA_TELEMETRY_ENABLED=false $(RASA_PY) -m rasa test nlu --config $(CONFIG) --nlu bot/data \
 		--domain bot/domain --cross-validation --folds $(FOLDS) --out reports/crossval
+
+# Customer data (README "Customer data"). The e-mail reaches the command through the environment, never the shell.
+# make export-customer EMAIL=jean@example.fr [OUT=jean.json]: everything stored about a customer, as JSON
+export-customer: export CUSTOMER_EMAIL = $(value EMAIL)
+export-customer: export EXPORT_FILE = $(value OUT)
+export-customer: setup
+	@test -n "$$CUSTOMER_EMAIL" || (echo 'usage: make export-customer EMAIL=jean@example.fr [OUT=file.json]' && exit 2)
+	@$(APP_PY) -m harmony export-customer "$$CUSTOMER_EMAIL" $${EXPORT_FILE:+--output "$$EXPORT_FILE"}
+
+# make erase-customer EMAIL=jean@example.fr [YES=1]: erase their conversations (orders stay); asks unless YES=1
+erase-customer: export CUSTOMER_EMAIL = $(value EMAIL)
+erase-customer: setup
+	@test -n "$$CUSTOMER_EMAIL" || (echo 'usage: make erase-customer EMAIL=jean@example.fr [YES=1]' && exit 2)
+	@$(APP_PY) -m harmony erase-customer "$$CUSTOMER_EMAIL" $(if $(YES),--yes)
+
+# make purge-conversations [DAYS=n]: delete conversations inactive for n days (default HARMONY_RETENTION_DAYS, 365)
+purge-conversations: setup
+	@$(APP_PY) -m harmony purge-conversations $(if $(DAYS),--days "$(DAYS)")
