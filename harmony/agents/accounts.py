@@ -13,6 +13,7 @@ tests decide what "now" is.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from harmony.agents.models import Agent, AgentSession
+from harmony.agents.permissions import ROLES
 from harmony.clock import process_clock
 
 USERNAME_RE = re.compile(r"[a-z0-9._-]{3,32}")
@@ -32,6 +34,7 @@ DISPLAY_NAME_MAX = 60
 PASSWORD_MIN = 10
 PASSWORD_MAX = 1024  # a bound on the work one request can ask of the hasher
 TOKEN_MAX = 256  # tokens we issue are 43 characters; anything far longer is not ours
+CSRF_CONTEXT = b"harmony console csrf"
 
 _HASHER = PasswordHasher()
 
@@ -69,7 +72,13 @@ def check_password(password: str) -> None:
 
 
 def create_agent(
-    session: Session, username: str, display_name: str, password: str, *, now: datetime | None = None
+    session: Session,
+    username: str,
+    display_name: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    role: str = "agent",
 ) -> Agent:
     """Add an active agent and flush it (so it has its id); returns the new `Agent`.
 
@@ -78,10 +87,11 @@ def create_agent(
     insensitively, since usernames are stored lowercase). If the username is taken by a
     concurrent transaction the flush fails; the error is then raised the same way and the
     caller's transaction must be rolled back. `now` (default: the process's clock) is the
-    creation time.
+    creation time; `role` is "agent" (the queue and what they took) or "admin" (everything).
     """
     normalized = normalize_username(username)
     name = check_display_name(display_name)
+    check_role(role)
     check_password(password)
     created_at = _aware(now) if now is not None else process_clock().now()
     if session.scalar(select(func.count()).select_from(Agent).where(Agent.username == normalized)):
@@ -92,6 +102,7 @@ def create_agent(
         password_hash=_HASHER.hash(password),
         created_at=created_at,
         active=True,
+        role=role,
     )
     session.add(agent)
     try:
@@ -101,6 +112,39 @@ def create_agent(
     return agent
 
 
+def check_role(role: str) -> str:
+    """`role` if it is one of `ROLES`; raises `AgentAccountError` otherwise."""
+    if role not in ROLES:
+        raise AgentAccountError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    return role
+
+
+def find_agent(session: Session, username: str) -> Agent:
+    """The agent of `username` (any case); raises `AgentAccountError` when there is none."""
+    normalized = normalize_username(username)
+    agent = session.scalar(select(Agent).where(Agent.username == normalized))
+    if agent is None:
+        raise AgentAccountError(f"there is no agent {normalized!r}")
+    return agent
+
+
+def end_sessions(session: Session, agent: Agent) -> int:
+    """Close every login session of `agent` (logged out everywhere); returns how many there were.
+
+    The gateways notice at the agent's next request, and close the agent's live console
+    within `harmony.gateway.console.SESSION_CHECK_SECONDS`.
+    """
+    result = session.execute(delete(AgentSession).where(AgentSession.agent_id == agent.id))
+    session.expire(agent, ["sessions"])
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def deactivate_agent(session: Session, agent: Agent) -> int:
+    """Stop `agent` from logging in and end their sessions; returns how many sessions were ended."""
+    agent.active = False
+    return end_sessions(session, agent)
+
+
 def set_password(session: Session, agent: Agent, password: str) -> None:
     """Replace `agent`'s password and close all of its sessions (logged out everywhere).
 
@@ -108,7 +152,7 @@ def set_password(session: Session, agent: Agent, password: str) -> None:
     """
     check_password(password)
     agent.password_hash = _HASHER.hash(password)
-    session.execute(delete(AgentSession).where(AgentSession.agent_id == agent.id))
+    end_sessions(session, agent)
 
 
 def authenticate(session: Session, username: str, password: str) -> Agent | None:
@@ -155,13 +199,30 @@ def open_session(session: Session, agent: Agent, now: datetime, lifetime: timede
 def agent_for_token(session: Session, token: str, now: datetime) -> Agent | None:
     """The agent logged in with `token` at `now`, else None (unknown, closed or expired session,
     inactive agent). A session is valid while `now` is before its `expires_at`."""
+    row = session_for_token(session, token, now)
+    return row.agent if row else None
+
+
+def session_for_token(session: Session, token: str, now: datetime) -> AgentSession | None:
+    """The valid login session of `token` at `now` (its agent and expiry), else None."""
     now = _aware(now)
     if not token or len(token) > TOKEN_MAX:
         return None
     row = session.get(AgentSession, token_digest(token))
     if row is None or now >= row.expires_at or not row.agent.active:
         return None
-    return row.agent
+    return row
+
+
+def csrf_token(token: str) -> str:
+    """The CSRF token of a login session: an HMAC of its (secret, HttpOnly) session token, so it
+    needs no storage, dies with the session, and a page of another site can neither read nor guess it."""
+    return hmac.new(token.encode("utf-8"), CSRF_CONTEXT, hashlib.sha256).hexdigest()
+
+
+def csrf_matches(token: str, presented: str | None) -> bool:
+    """Whether `presented` is the CSRF token of session `token` (compared in constant time)."""
+    return bool(presented) and hmac.compare_digest(csrf_token(token), str(presented))
 
 
 def close_session(session: Session, token: str) -> bool:

@@ -25,13 +25,14 @@ class Agent(Base):
     password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, PHC string format
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(default=True)
+    role: Mapped[str] = mapped_column(String(16), default="agent", server_default="agent")  # "agent" or "admin"
 
     sessions: Mapped[list[AgentSession]] = relationship(
         back_populates="agent", cascade="all, delete-orphan", passive_deletes=True
     )
 
     def __repr__(self) -> str:  # never shows the hash
-        return f"Agent(id={self.id!r}, username={self.username!r}, active={self.active!r})"
+        return f"Agent(id={self.id!r}, username={self.username!r}, role={self.role!r}, active={self.active!r})"
 
 
 class AgentSession(Base):

@@ -41,8 +41,12 @@ def _enable_sqlite_foreign_keys(dbapi_connection: object, _record: object) -> No
 
 
 # Columns added to a table after its first release: (table, column, SQL type). A database
-# made by an earlier version gets them (nullable) when the schema is created.
-ADDED_COLUMNS = (("conversations", "site", "VARCHAR(8)"),)
+# made by an earlier version gets them (nullable or with a default) when the schema is created.
+ADDED_COLUMNS = (
+    ("conversations", "site", "VARCHAR(8)"),
+    ("conversations", "agent_id", "INTEGER REFERENCES agents(id)"),
+    ("agents", "role", "VARCHAR(16) NOT NULL DEFAULT 'agent'"),
+)
 
 
 def create_schema(engine: Engine) -> None:

@@ -1,28 +1,69 @@
-"""The agent console's HTTP API and live updates; every route but login needs a logged-in agent."""
+"""The agent console's HTTP API and live updates; every route but login needs a logged-in agent.
+
+Security of the console (see the README, "Agents and admins"):
+- the session cookie is HttpOnly, SameSite=Strict, and Secure when the console is served over
+  HTTPS: the request's own scheme, or `X-Forwarded-Proto: https` from a proxy of
+  `HARMONY_TRUSTED_PROXY` (from anyone else that header is ignored);
+- every state-changing request carries the session's CSRF token (given by login and `me`) in
+  the `X-CSRF-Token` header, and a browser's `Origin`, when sent, must be this site's own;
+- what an agent may see and do is `harmony.agents.permissions`, applied by `AgentDesk`;
+- a live console (websocket) is closed when its session ends: at once on logout, within
+  `SESSION_CHECK_SECONDS` when it expires or the agent is deactivated or logged out elsewhere.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 from sqlalchemy.orm import Session, sessionmaker
 
-from harmony.agents.accounts import agent_for_token, authenticate, close_session, open_session
-from harmony.gateway.agent_desk import AgentDesk
-from harmony.gateway.agents_hub import AgentsHub
-from harmony.gateway.handoff import Change, HandoffError
-from harmony.gateway.service import MAX_MESSAGE_CHARS, ChatService, Outbox, RateLimiter, in_transaction
-from harmony.gateway.transcripts import find_conversation, transcript
+from harmony.agents.accounts import (
+    authenticate,
+    close_session,
+    csrf_matches,
+    csrf_token,
+    open_session,
+    session_for_token,
+    token_digest,
+)
+from harmony.agents.permissions import Actor
+from harmony.clock import Clock
+from harmony.gateway.agent_desk import AgentDesk, DeskRefusal
+from harmony.gateway.agents_hub import AgentsHub, end_socket
+from harmony.gateway.handoff import Change
+from harmony.gateway.service import MAX_MESSAGE_CHARS, Outbox, RateLimiter, in_transaction
 from harmony.kb.faq import FaqEntry, load_faq
 
 COOKIE = "harmony_agent"
+CSRF_HEADER = "X-CSRF-Token"
+SESSION_CHECK_SECONDS = 5.0  # how often a live console re-checks its session (expiry, deactivation)
 CONSOLE_PAGE = Path(__file__).parent / "static" / "console.html"
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CHANGES = {"take": Change.AGENT_TAKES, "hand-back": Change.HAND_BACK, "close": Change.CLOSE}
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+T = TypeVar("T")
+logger = logging.getLogger("harmony.gateway.console")
+
+
+@dataclass(frozen=True)
+class Login:
+    """A request's valid login session: who, with which token, until when."""
+
+    actor: Actor
+    token: str
+    expires_at: datetime
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+LoggedInHandler = Callable[[web.Request, Login], Awaitable[web.StreamResponse]]
 
 
 @lru_cache(maxsize=1)
@@ -44,40 +85,95 @@ class Console:
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        service: ChatService,
         desk: AgentDesk,
         hub: AgentsHub,
         outbox: Outbox,
         session_hours: float,
+        clock: Clock,
+        trusted_proxies: Collection[str] = (),
+        session_check_seconds: float = SESSION_CHECK_SECONDS,
     ) -> None:
-        self.sessions, self.service, self.desk, self.hub, self.outbox = sessions, service, desk, hub, outbox
+        self.sessions, self.desk, self.hub, self.outbox, self.clock = sessions, desk, hub, outbox, clock
         self.lifetime = timedelta(hours=session_hours)
+        self.trusted_proxies = tuple(trusted_proxies)
+        self.session_check_seconds = session_check_seconds
         self.failed_logins = RateLimiter(limit=5, window=60.0)  # wrong passwords per client address
 
-    async def _db(self, work: Callable[[Session], Any]) -> Any:
+    async def _db(self, work: Callable[[Session], T]) -> T:
         return await in_transaction(self.sessions, work)
 
-    async def _agent_name(self, request: web.Request) -> str | None:
+    async def _login_of(self, request: web.Request) -> Login | None:
         token = request.cookies.get(COOKIE)
         if not token:
             return None
-        now = self.service.clock.now()
+        now = self.clock.now()
 
-        def work(session: Session) -> str | None:
-            agent = agent_for_token(session, token, now)
-            return agent.display_name if agent else None
+        def work(session: Session) -> Login | None:
+            row = session_for_token(session, token, now)
+            if row is None:
+                return None
+            agent = row.agent
+            return Login(Actor(agent.id, agent.display_name, agent.role or "agent"), token, row.expires_at)
 
-        name: str | None = await self._db(work)
-        return name
+        return await self._db(work)
 
-    def protected(self, handler: Callable[[web.Request, str], Awaitable[web.StreamResponse]]) -> Handler:
+    def protected(self, handler: LoggedInHandler) -> Handler:
+        """`handler` for a logged-in agent only; a state-changing request must also pass `_forgery`."""
+
         async def wrapper(request: web.Request) -> web.StreamResponse:
-            name = await self._agent_name(request)
-            if name is None:
+            login = await self._login_of(request)
+            if login is None:
                 return _json_error(401, "Log in first.")
-            return await handler(request, name)
+            if request.method not in SAFE_METHODS:
+                refused = self._forgery(request, login.token)
+                if refused is not None:
+                    return refused
+            return await handler(request, login)
 
         return wrapper
+
+    # --- request checks ---------------------------------------------------------
+
+    def _from_trusted_proxy(self, request: web.Request) -> bool:
+        return "*" in self.trusted_proxies or (request.remote or "") in self.trusted_proxies
+
+    def _forwarded(self, request: web.Request, header: str) -> str:
+        """The first value of a proxy's header, only when the peer is a trusted proxy."""
+        if not self._from_trusted_proxy(request):
+            return ""
+        return request.headers.get(header, "").split(",")[0].strip().lower()
+
+    def _is_https(self, request: web.Request) -> bool:
+        return request.secure or self._forwarded(request, "X-Forwarded-Proto") == "https"
+
+    def _same_site(self, request: web.Request) -> bool:
+        """A browser's `Origin`, if it sent one, is this site (browsers send it on every cross-site POST
+        and websocket); a request without one (a script, curl) still needs the CSRF token."""
+        origin = request.headers.get("Origin")
+        if origin is None:
+            return True
+        parts = urlsplit(origin)
+        hosts = {request.host.lower(), self._forwarded(request, "X-Forwarded-Host")} - {""}
+        return parts.scheme in ("http", "https") and parts.netloc.lower() in hosts
+
+    def _forgery(self, request: web.Request, token: str) -> web.Response | None:
+        """A refusal for a request another site may have made in the agent's name, else None."""
+        if not self._same_site(request):
+            return _json_error(403, "Requests from another site are refused.")
+        if not csrf_matches(token, request.headers.get(CSRF_HEADER)):
+            return _json_error(403, "This request lacks the console's security token: reload the console.")
+        return None
+
+    def _set_cookie(self, request: web.Request, response: web.Response, token: str) -> None:
+        response.set_cookie(
+            COOKIE,
+            token,
+            httponly=True,
+            samesite="Strict",
+            secure=self._is_https(request),
+            max_age=int(self.lifetime.total_seconds()),
+            path="/",
+        )
 
     # --- routes -----------------------------------------------------------------
 
@@ -85,6 +181,8 @@ class Console:
         return web.Response(text=_console_page(), content_type="text/html")
 
     async def login(self, request: web.Request) -> web.Response:
+        if not self._same_site(request):
+            return _json_error(403, "Requests from another site are refused.")
         client = request.remote or "?"
         if self.failed_logins.count(client) >= self.failed_logins.limit:
             return _json_error(429, "Too many attempts; wait a minute.")
@@ -93,76 +191,62 @@ class Console:
             username, password = str(body["username"]), str(body["password"])
         except (ValueError, KeyError, TypeError):
             return _json_error(400, "Send username and password as JSON.")
-        now = self.service.clock.now()
+        now = self.clock.now()
 
-        def work(session: Session) -> tuple[str, str] | None:
+        def work(session: Session) -> tuple[str, Actor] | None:
             agent = authenticate(session, username, password)
             if agent is None:
                 return None
-            return open_session(session, agent, now, self.lifetime), agent.display_name
+            token = open_session(session, agent, now, self.lifetime)
+            return token, Actor(agent.id, agent.display_name, agent.role or "agent")
 
         result = await self._db(work)
         if result is None:
             self.failed_logins.record(client)
             return _json_error(401, "Wrong username or password.")
-        token, name = result
-        response = web.json_response({"name": name})
-        response.set_cookie(
-            COOKIE, token, httponly=True, samesite="Strict", max_age=int(self.lifetime.total_seconds()), path="/"
-        )
+        token, actor = result
+        response = web.json_response(_whoami(actor, token))
+        self._set_cookie(request, response, token)
         return response
 
     async def logout(self, request: web.Request) -> web.Response:
+        """End this login session and close its live consoles (a forged logout is refused like any POST)."""
         token = request.cookies.get(COOKIE)
         if token:
+            if await self._login_of(request) is not None:
+                refused = self._forgery(request, token)
+                if refused is not None:
+                    return refused
             await self._db(lambda s: close_session(s, token))
+            await self.hub.end_session(token_digest(token))
         response = web.json_response({"ok": True})
         response.del_cookie(COOKIE, path="/")
         return response
 
-    async def me(self, request: web.Request, name: str) -> web.Response:
-        return web.json_response({"name": name})
+    async def me(self, request: web.Request, login: Login) -> web.Response:
+        return web.json_response(_whoami(login.actor, login.token))
 
-    async def queue(self, request: web.Request, name: str) -> web.Response:
-        return web.json_response({"waiting": await self.desk.queue(name), "agents_online": self.hub.online()})
+    async def queue(self, request: web.Request, login: Login) -> web.Response:
+        waiting = await self.desk.queue(login.actor)
+        return web.json_response({"waiting": waiting, "agents_online": self.hub.online()})
 
-    async def conversation(self, request: web.Request, name: str) -> web.Response:
-        conversation_id = request.match_info["id"]
+    async def conversation(self, request: web.Request, login: Login) -> web.Response:
+        try:
+            return web.json_response(await self.desk.conversation(login.actor, request.match_info["id"]))
+        except DeskRefusal as refusal:
+            return _json_error(refusal.status, str(refusal))
 
-        def work(session: Session) -> dict[str, Any] | None:
-            conversation = find_conversation(session, conversation_id)
-            if conversation is None:
-                return None
-            return {
-                "id": conversation.id,
-                "owner": conversation.owner,
-                "shop": conversation.shop,
-                "language": conversation.language,
-                "agent": conversation.agent_name,
-                "reason": conversation.handoff_reason,
-                "summary": conversation.handoff_summary,
-                "messages": [
-                    {"at": m.at.isoformat(), "author": m.author, "name": m.author_name, "text": m.text}
-                    for m in transcript(session, conversation_id)
-                ],
-            }
-
-        found = await self._db(work)
-        return web.json_response(found) if found else _json_error(404, "No such conversation.")
-
-    async def change(self, request: web.Request, name: str) -> web.Response:
+    async def change(self, request: web.Request, login: Login) -> web.Response:
         change = CHANGES.get(request.match_info["change"])
         if change is None:
             return _json_error(404, "Unknown action.")
         try:
-            owner = await self.desk.change_owner(request.match_info["id"], change, name, self.outbox)
-        except LookupError:
-            return _json_error(404, "No such conversation.")
-        except HandoffError as exc:
-            return _json_error(409, str(exc))
+            owner = await self.desk.change_owner(login.actor, request.match_info["id"], change, self.outbox)
+        except DeskRefusal as refusal:
+            return _json_error(refusal.status, str(refusal))
         return web.json_response({"owner": owner})
 
-    async def reply(self, request: web.Request, name: str) -> web.Response:
+    async def reply(self, request: web.Request, login: Login) -> web.Response:
         try:
             text = str((await request.json())["text"]).strip()
         except (ValueError, KeyError, TypeError):
@@ -170,39 +254,54 @@ class Console:
         if not text or len(text) > MAX_MESSAGE_CHARS:
             return _json_error(400, f"A reply has 1 to {MAX_MESSAGE_CHARS} characters.")
         try:
-            await self.desk.agent_message(request.match_info["id"], name, text, self.outbox)
-        except LookupError:
-            return _json_error(404, "No such conversation.")
-        except HandoffError:
-            return _json_error(409, "This conversation is closed: your reply was not sent.")
+            await self.desk.agent_message(login.actor, request.match_info["id"], text, self.outbox)
+        except DeskRefusal as refusal:
+            return _json_error(refusal.status, str(refusal))
         return web.json_response({"ok": True})
 
-    async def canned(self, request: web.Request, name: str) -> web.Response:
+    async def canned(self, request: web.Request, login: Login) -> web.Response:
         """FAQ answers from kb/ for the conversation's shop, in its language."""
-        conversation_id = request.match_info["id"]
-        found = await self._db(
-            lambda s: (lambda c: (c.shop, c.language) if c else None)(find_conversation(s, conversation_id))
-        )
-        if found is None:
-            return _json_error(404, "No such conversation.")
-        shop, language = found
+        try:
+            shop, language = await self.desk.context(login.actor, request.match_info["id"])
+        except DeskRefusal as refusal:
+            return _json_error(refusal.status, str(refusal))
         answers = [
             {"topic": topic, "title": entry.titles[language], "text": entry.answer(shop, language)}
             for topic, entry in sorted(_faq().items())
         ]
         return web.json_response({"answers": answers})
 
-    async def live(self, request: web.Request, name: str) -> web.WebSocketResponse:
+    async def live(self, request: web.Request, login: Login) -> web.StreamResponse:
+        """Live events for this agent's console, until the socket or the login session ends."""
+        if not self._same_site(request):
+            return _json_error(403, "Requests from another site are refused.")
         socket = web.WebSocketResponse(heartbeat=30)
         await socket.prepare(request)
-        self.hub.add(socket, name)
+        self.hub.add(socket, login.actor, token_digest(login.token))
+        watcher = asyncio.create_task(self._end_with_session(socket, login))
         try:
             async for message in socket:
                 if message.type == WSMsgType.ERROR:
                     break
         finally:
+            watcher.cancel()
             self.hub.remove(socket)
         return socket
+
+    async def _end_with_session(self, socket: web.WebSocketResponse, login: Login) -> None:
+        """Close `socket` once its session has expired, or was closed or its agent deactivated elsewhere."""
+        while not socket.closed:
+            left = (login.expires_at - self.clock.now()).total_seconds()
+            await asyncio.sleep(max(0.0, min(self.session_check_seconds, left)))
+            try:
+                valid = await self._db(lambda s: session_for_token(s, login.token, self.clock.now()) is not None)
+            except Exception as exc:  # the database is down: keep the console, check again later
+                logger.warning("cannot check a console's session: %s", type(exc).__name__)
+                await asyncio.sleep(self.session_check_seconds)
+                continue
+            if not valid:
+                await end_socket(socket)
+                return
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -217,3 +316,8 @@ class Console:
             web.post("/api/agent/conversations/{id}/messages", self.protected(self.reply)),
             web.post("/api/agent/conversations/{id}/{change}", self.protected(self.change)),
         ]
+
+
+def _whoami(actor: Actor, token: str) -> dict[str, Any]:
+    """What the console page needs: the name to show, the role, and the CSRF token to send back."""
+    return {"id": actor.id, "name": actor.name, "role": actor.role, "csrf": csrf_token(token)}

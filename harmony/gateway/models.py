@@ -29,7 +29,8 @@ class Conversation(Base):
     shop: Mapped[str] = mapped_column(String(8))
     language: Mapped[str] = mapped_column(String(2))
     owner: Mapped[str] = mapped_column(String(16), default="bot", index=True)
-    agent_name: Mapped[str | None] = mapped_column(String(100))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)  # the agent who took it last
+    agent_name: Mapped[str | None] = mapped_column(String(100))  # that agent's display name, for display only
     handoff_reason: Mapped[str | None] = mapped_column(String(64))
     handoff_summary: Mapped[str | None] = mapped_column(Text)  # JSON from the bot
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())

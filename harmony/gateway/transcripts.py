@@ -93,12 +93,9 @@ def waiting_queue(session: Session) -> list[Conversation]:
     )
 
 
-def agent_conversations(session: Session, agent_name: str) -> list[Conversation]:
-    """Conversations an agent has taken and not handed back or closed."""
-    return list(
-        session.scalars(
-            select(Conversation)
-            .where(Conversation.owner == "agent", Conversation.agent_name == agent_name)
-            .order_by(Conversation.updated_at)
-        )
-    )
+def agent_conversations(session: Session, agent_id: int | None) -> list[Conversation]:
+    """Conversations an agent has now (taken, not handed back or closed); every agent's when `agent_id` is None."""
+    query = select(Conversation).where(Conversation.owner == "agent")
+    if agent_id is not None:
+        query = query.where(Conversation.agent_id == agent_id)
+    return list(session.scalars(query.order_by(Conversation.updated_at)))

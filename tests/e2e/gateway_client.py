@@ -65,12 +65,13 @@ class Agent:
     def __init__(self, url: str) -> None:
         self.url = url
         self.cookie = ""
+        self.csrf = ""  # the session's CSRF token, sent with every call as the console page does
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
         request = urllib.request.Request(
             self.url + path,
             data=json.dumps(body).encode() if body is not None else None,
-            headers={"Content-Type": "application/json", "Cookie": self.cookie},
+            headers={"Content-Type": "application/json", "Cookie": self.cookie, "X-CSRF-Token": self.csrf},
             method=method,
         )
         try:
@@ -85,6 +86,7 @@ class Agent:
     def login(self, username: str, password: str) -> str:
         status, body = self.call("POST", "/api/agent/login", {"username": username, "password": password})
         assert status == 200, body
+        self.csrf = str(body["csrf"])
         return str(body["name"])
 
 
