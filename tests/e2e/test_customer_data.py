@@ -150,6 +150,18 @@ def test_the_email_order_number_and_api_token_never_reach_the_logs(
 ) -> None:
     """The services log at INFO, Rasa's libraries (Sanic's access log) included (tests/e2e/conftest.py)."""
     stack: Settings = request.getfixturevalue(stack_name)
+    wrong = "someone.else@example.ro"
+
+    async def a_wrong_try() -> None:
+        widget = Widget(stack.gateway_url, "ro", "en")
+        await widget.open()
+        for said in ("where is my order?", NUMBER, wrong):
+            await widget.say(said)
+            reply = await widget.next_text()
+        assert reply.startswith("I can't find an order with this number and e-mail address."), reply
+        await widget.close()
+
+    asyncio.run(a_wrong_try())
     verify_in_the_widget(stack)
     logs = {
         path.name: path.read_text(encoding="utf-8", errors="replace") for path in (stack.var_dir / "logs").glob("*.log")
@@ -157,5 +169,5 @@ def test_the_email_order_number_and_api_token_never_reach_the_logs(
     assert set(logs) == {"action-server.log", "rasa-server.log", "gateway.log"}
     assert "sanic.access" in logs["rasa-server.log"]  # the access log is on: what it prints is checked
     for name, text in logs.items():
-        for secret in (EMAIL, NUMBER, stack.rasa_token()):
+        for secret in (EMAIL, wrong, NUMBER, stack.rasa_token()):
             assert secret.lower() not in text.lower(), f"{secret!r} is in {name}"
