@@ -8,8 +8,10 @@ replies, each turn ends with a report of the shop and language the conversation 
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict
+from contextvars import ContextVar
+from typing import Any, Awaitable, Callable, Dict, List
 
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -21,6 +23,8 @@ from harmony.bot_protocol import context_report
 from harmony.kb.markets import PageContext, known_context
 
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+# The custom actions that failed during the current turn (None outside a turn of this channel).
+_failed_actions: ContextVar[List[str] | None] = ContextVar("harmony_failed_actions", default=None)
 
 
 class HarmonyRestInput(RestInput):
@@ -54,10 +58,19 @@ class HarmonyRestInput(RestInput):
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         async def handle_and_report(message: UserMessage) -> None:
             self._note_saved_contexts()
+            _note_failed_actions()
+            failed: List[str] = []
+            token = _failed_actions.set(failed)
             try:
                 await on_new_message(message)
             finally:
+                _failed_actions.reset(token)
                 context = self._saved_contexts.pop(str(message.sender_id), None)
+            if failed and isinstance(message.output_channel, CollectingOutputChannel):
+                # Rasa goes on after a failed custom action (e.g. the action server is down) and
+                # answers with its fallback, which would tell the customer they were not understood.
+                # Nothing is said instead: the gateway answers silence with its "unavailable" notice.
+                message.output_channel.messages.clear()
             if context is not None and isinstance(message.output_channel, CollectingOutputChannel):
                 await message.output_channel.send_custom_json(message.sender_id, context_report(context))
 
@@ -90,6 +103,27 @@ class HarmonyRestInput(RestInput):
 
         store.save = save_and_note
         store._harmony_notes_contexts = True
+
+
+def _note_failed_actions() -> None:
+    """Have every custom action note, in the turn's `_failed_actions`, when it could not run."""
+    run = RemoteAction.run
+    if getattr(run, "_harmony_notes_failures", False):
+        return
+
+    async def run_and_note(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await run(self, *args, **kwargs)
+        except ActionExecutionRejection:
+            raise  # a form rejecting a value: the dialogue goes on as designed
+        except Exception:
+            failed = _failed_actions.get()
+            if failed is not None:
+                failed.append(self.name())
+            raise
+
+    run_and_note._harmony_notes_failures = True  # type: ignore[attr-defined]
+    RemoteAction.run = run_and_note
 
 
 def _guarded(body: Dict[str, Any]) -> GuardedMessage:

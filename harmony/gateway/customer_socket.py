@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 
 import socketio
 
-from harmony.gateway.clients import client_address
+from harmony.gateway.clients import UNKNOWN, client_address
 from harmony.gateway.service import ChatService, CustomerRefused, Outbox
 from harmony.kb.handoff import handoff_text
 from harmony.kb.markets import PageContext, named_page, page_context
@@ -42,7 +42,7 @@ def register_customer_events(
     async def session_request(sid: str, data: Any = None) -> None:
         request = data if isinstance(data, dict) else {}
         socket = await sio.get_session(sid)
-        page, client = socket.get("page"), socket.get("client")
+        page, client = socket.get("page"), socket.get("client") or UNKNOWN
         try:
             view = await service.start_session(request.get("session_id"), page, client)
         except CustomerRefused as refused:
@@ -62,4 +62,4 @@ def register_customer_events(
         if not conversation_id or (claimed and claimed != conversation_id):
             return  # no session yet, or someone else's conversation: nothing is read or written
         text, custom_data = message.get("message"), message.get("customData")
-        await service.customer_message(conversation_id, text, custom_data, outbox, socket.get("client"))
+        await service.customer_message(conversation_id, text, custom_data, outbox, socket.get("client") or UNKNOWN)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable
@@ -50,6 +51,7 @@ RATE_WINDOW_SECONDS = DEFAULT_RULES["messages_per_conversation"].window
 RATE_MAX_MESSAGES = DEFAULT_RULES["messages_per_conversation"].limit
 INIT_PAYLOAD = "/greet"  # what our pages' widget sends when it opens a new conversation
 REMEMBERED_CONVERSATIONS = 10_000
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 T = TypeVar("T")
 __all__ = [
     "MAX_MESSAGE_CHARS",
@@ -109,6 +111,11 @@ def _offered_payloads(session: Session, conversation_id: str) -> tuple[tuple[str
             buttons = json.loads(row.data).get("buttons") or []
             payloads += [str(b.get("payload")) for b in buttons if isinstance(b, dict)]
     return tuple(payloads), not rows
+
+
+def storable_text(text: str) -> str:
+    """`text` with what no database or JSON peer holds (NUL, lone surrogates) shown as U+FFFD."""
+    return _UNSTORABLE.sub("\ufffd", text)
 
 
 async def in_transaction(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
@@ -208,7 +215,7 @@ class ChatService:
         """
         if text is None:
             return  # the widget's opening call when it has no init payload: nothing was written
-        message = text if isinstance(text, str) else str(text)
+        message = storable_text(text if isinstance(text, str) else str(text))
         page = self._page_of_custom_data(custom_data)
         verdict = await self.limits.messages_per_conversation.hit(conversation_id)
         if verdict.allowed:

@@ -538,3 +538,17 @@ def test_with_the_database_down_the_customer_is_answered_politely_from_memory(
         assert [r["message"] for r in fake.received] == ["salut", "mersi"]  # nothing answered twice
 
     run_with_service(database_url, scenario)
+
+
+def test_characters_no_database_holds_are_kept_as_replacement_characters(database_url: str) -> None:
+    """PostgreSQL refuses NUL in text and no UTF-8 peer takes a lone surrogate: neither loses the message."""
+    conversation: list[str] = []
+
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        view = await service.start_session(None, FR_PAGE)
+        conversation.append(view.id)
+        await service.customer_message(view.id, "bon\x00jour \ud800!", {}, outbox)
+        assert outbox.texts() == ["echo bon\ufffdjour \ufffd!"]
+
+    run_with_service(database_url, scenario)
+    assert _transcript(database_url, conversation[0])[0] == ("customer", "bon\ufffdjour \ufffd!")
