@@ -5,6 +5,7 @@ CONFIG ?= config.yml
 FOLDS ?= 3
 
 .PHONY: setup run test test-random bench load-fixtures train lint eval heldout crossval build-faq create-agent \
+	deactivate-agent reset-agent-password end-agent-sessions \
 	export-customer erase-customer purge-conversations
 
 setup:
@@ -27,13 +28,21 @@ bench: setup
 load-fixtures: setup
 	@$(APP_PY) -m harmony load-fixtures $(FILE)
 
-# make create-agent USER=marie NAME="Marie Dubois": a support agent's account; asks for the password twice
+# make create-agent USER=marie NAME="Marie Dubois" [ROLE=admin]: a support agent's (or an admin's) account;
+# asks for the password twice
 create-agent: export AGENT_USERNAME = $(value USER)
 create-agent: export AGENT_NAME = $(value NAME)
+create-agent: export AGENT_ROLE = $(value ROLE)
 create-agent: setup
 	@test "$(origin USER)" = "command line" && test -n "$$AGENT_NAME" \
-		|| (echo 'usage: make create-agent USER=marie NAME="Marie Dubois"' && exit 2)
-	@$(APP_PY) -m harmony create-agent "$$AGENT_USERNAME" --name "$$AGENT_NAME"
+		|| (echo 'usage: make create-agent USER=marie NAME="Marie Dubois" [ROLE=admin]' && exit 2)
+	@$(APP_PY) -m harmony create-agent "$$AGENT_USERNAME" --name "$$AGENT_NAME" --role "$${AGENT_ROLE:-agent}"
+
+# make deactivate-agent USER=marie | reset-agent-password USER=marie | end-agent-sessions USER=marie
+deactivate-agent reset-agent-password end-agent-sessions: export AGENT_USERNAME = $(value USER)
+deactivate-agent reset-agent-password end-agent-sessions: setup
+	@test "$(origin USER)" = "command line" || (echo 'usage: make $@ USER=marie' && exit 2)
+	@$(APP_PY) -m harmony $@ "$$AGENT_USERNAME"
 
 train: setup
 	@$(APP_PY) -m harmony train

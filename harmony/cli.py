@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from harmony.agents.accounts import AgentAccountError
+from harmony.agents.commands import add_agent_commands
 from harmony.database_setup import display_url, load_fixture_file
 from harmony.fixtures.schema import FixtureError
 from harmony.privacy.errors import DatabaseUnavailable
@@ -54,55 +54,6 @@ def _bench(args: argparse.Namespace) -> int:
     from harmony.bench.main import main
 
     return main(quick=args.quick, train=not args.no_training)
-
-
-def _read_new_password(from_stdin: bool) -> str:
-    """The new agent's password: one line of stdin, or typed twice (not echoed) and compared."""
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    import getpass
-
-    try:
-        password = getpass.getpass("Password: ")
-        again = getpass.getpass("Password again: ")
-    except EOFError as exc:
-        raise AgentAccountError("no password given") from exc
-    if again != password:
-        raise AgentAccountError("the two passwords do not match")
-    return password
-
-
-def _create_agent(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import OperationalError
-
-    from harmony.agents.accounts import check_display_name, check_password, create_agent, normalize_username
-    from harmony.db.engine import create_schema, make_engine, session_factory
-
-    settings = load_settings()
-    try:
-        normalize_username(args.username)  # refuse a bad name before asking for a password
-        check_display_name(args.name)
-        password = _read_new_password(args.password_stdin)
-        check_password(password)
-    except AgentAccountError as exc:
-        print(f"Cannot create the agent: {exc}.", file=sys.stderr)
-        return 2
-    engine = make_engine(settings.database_url)
-    try:
-        create_schema(engine)
-        with session_factory(engine).begin() as session:
-            agent = create_agent(session, args.username, args.name, password)
-            username = agent.username
-    except AgentAccountError as exc:
-        print(f"Cannot create the agent: {exc}.", file=sys.stderr)
-        return 2
-    except OperationalError:
-        print(f"Cannot reach the database {display_url(settings.database_url)}.", file=sys.stderr)
-        return 1
-    finally:
-        engine.dispose()
-    print(f"Agent {username} created.")
-    return 0
 
 
 def _export_customer(args: argparse.Namespace) -> int:
@@ -160,13 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-training", action="store_true", help="use the current model; our training time is not measured"
     )
     bench.set_defaults(handler=_bench)
-    agent = commands.add_parser("create-agent", help="create a support agent's account (asks for the password)")
-    agent.add_argument("username", help="3 to 32 characters among a-z, 0-9, '.', '_' and '-' (stored lowercase)")
-    agent.add_argument("--name", required=True, help='display name, e.g. "Marie Dubois"')
-    agent.add_argument(
-        "--password-stdin", action="store_true", help="read the password from the first line of stdin (scripts)"
-    )
-    agent.set_defaults(handler=_create_agent)
+    add_agent_commands(commands)  # create-agent, deactivate-agent, reset-agent-password, end-agent-sessions
     _add_privacy_commands(commands)
     return parser
 

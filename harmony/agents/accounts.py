@@ -145,14 +145,13 @@ def deactivate_agent(session: Session, agent: Agent) -> int:
     return end_sessions(session, agent)
 
 
-def set_password(session: Session, agent: Agent, password: str) -> None:
-    """Replace `agent`'s password and close all of its sessions (logged out everywhere).
-
-    Raises `AgentAccountError` when the password is not valid; nothing changes then.
+def set_password(session: Session, agent: Agent, password: str) -> int:
+    """Replace `agent`'s password and close all of its sessions (logged out everywhere); returns how
+    many sessions were ended. Raises `AgentAccountError` when the password is not valid; nothing changes then.
     """
     check_password(password)
     agent.password_hash = _HASHER.hash(password)
-    end_sessions(session, agent)
+    return end_sessions(session, agent)
 
 
 def authenticate(session: Session, username: str, password: str) -> Agent | None:
