@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from harmony.db.models import AuditRecord, Base, VerificationFailure, VerifiedConversation
@@ -62,12 +62,10 @@ def preview_erasure(app: Session, tracker: Session | None, email: str) -> Erasur
     ids = found.conversation_ids
     return ErasureCounts(
         conversations=len(_stored_conversations(app, tracker, ids)),
-        messages=_count(app, ChatMessage, _in(ChatMessage.conversation_id, ids)),
-        handoff_summaries=_count(
-            app, Conversation, _in(Conversation.id, ids) & Conversation.handoff_summary.is_not(None)
-        ),
+        messages=_count_in(app, ChatMessage, ChatMessage.conversation_id, ids),
+        handoff_summaries=_count_in(app, Conversation, Conversation.id, ids, Conversation.handoff_summary.is_not(None)),
         tracker_events=count_events(tracker, ids),
-        verified_links=_count(app, VerifiedConversation, _links(found)),
+        verified_links=_count_in(app, VerifiedConversation, VerifiedConversation.conversation_id, ids),
         verification_records=_count(app, VerificationFailure, verification_condition(found)),
         kept=_kept(app, found),
     )
@@ -86,11 +84,11 @@ def erase_customer(app: Session, tracker: Session | None, email: str) -> Erasure
     tracker_events = delete_events(tracker, ids)
     if tracker is not None:
         tracker.commit()
-    summaries = _count(app, Conversation, _in(Conversation.id, ids) & Conversation.handoff_summary.is_not(None))
-    links = _delete(app, VerifiedConversation, _links(found))
-    messages = _delete(app, ChatMessage, _in(ChatMessage.conversation_id, ids))
-    _delete(app, Conversation, _in(Conversation.id, ids))
-    records = _delete(app, VerificationFailure, verification_condition(found))
+    summaries = _count_in(app, Conversation, Conversation.id, ids, Conversation.handoff_summary.is_not(None))
+    links = _delete_in(app, VerifiedConversation, VerifiedConversation.conversation_id, ids)
+    messages = _delete_in(app, ChatMessage, ChatMessage.conversation_id, ids)
+    _delete_in(app, Conversation, Conversation.id, ids)
+    records = deleted_rows(app, delete(VerificationFailure).where(verification_condition(found)))
     return ErasureCounts(
         conversations=len(stored),
         messages=messages,
@@ -102,32 +100,31 @@ def erase_customer(app: Session, tracker: Session | None, email: str) -> Erasure
     )
 
 
-def _in(column: InstrumentedAttribute[str], ids: tuple[str, ...]) -> ColumnElement[bool]:
-    """`column IN ids`, in batches the database accepts; false for no ids."""
-    return or_(*(column.in_(batch) for batch in batches(ids))) if ids else column.in_([])
-
-
 def _stored_conversations(app: Session, tracker: Session | None, ids: tuple[str, ...]) -> set[str]:
-    in_gateway = {
-        c for batch in batches(ids) for c in app.scalars(select(Conversation.id).where(Conversation.id.in_(batch)))
-    }
+    """Which of `ids` are still stored, in the gateway or in the tracker store."""
+    query = select(Conversation.id)
+    in_gateway = {c for batch in batches(ids) for c in app.scalars(query.where(Conversation.id.in_(batch)))}
     return in_gateway | sender_ids(tracker, ids)
 
 
-def _links(found: CustomerData) -> ColumnElement[bool]:
-    """The customer's own links, and any link to a conversation being erased."""
-    by_conversation = _in(VerifiedConversation.conversation_id, found.conversation_ids)
-    if found.customer is None:
-        return by_conversation
-    return or_(VerifiedConversation.customer_id == found.customer.id, by_conversation)
+def _count_in(
+    app: Session,
+    model: type[Base],
+    column: InstrumentedAttribute[str],
+    ids: tuple[str, ...],
+    *also: ColumnElement[bool],
+) -> int:
+    """Rows of `model` whose `column` is one of `ids` (and matching `also`), counted batch by batch."""
+    counts = [_count(app, model, column.in_(batch), *also) for batch in batches(ids)]
+    return sum(counts)
 
 
-def _count(app: Session, model: type[Base], condition: ColumnElement[bool]) -> int:
-    return app.scalar(select(func.count()).select_from(model).where(condition)) or 0
+def _delete_in(app: Session, model: type[Base], column: InstrumentedAttribute[str], ids: tuple[str, ...]) -> int:
+    return sum(deleted_rows(app, delete(model).where(column.in_(batch))) for batch in batches(ids))
 
 
-def _delete(app: Session, model: type[Base], condition: ColumnElement[bool]) -> int:
-    return deleted_rows(app, delete(model).where(condition))
+def _count(app: Session, model: type[Base], *conditions: ColumnElement[bool]) -> int:
+    return app.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
 
 
 def _kept(app: Session, found: CustomerData) -> Kept:

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from harmony.db.models import AuditRecord, Base, Order, VerifiedConversation
@@ -72,12 +72,12 @@ def _conversations(app: Session, tracker: Session | None, found: CustomerData) -
 
 
 def _audit_records(app: Session, found: CustomerData, orders: list[Order]) -> list[AuditRecord]:
-    conditions = [AuditRecord.conversation_id.in_(batch) for batch in batches(found.conversation_ids)]
+    """The audit records of the customer's conversations and of their orders, oldest first."""
+    queries = [select(AuditRecord).where(AuditRecord.conversation_id.in_(b)) for b in batches(found.conversation_ids)]
     if orders:
-        conditions.append(AuditRecord.order_id.in_([order.id for order in orders]))
-    if not conditions:
-        return []
-    return list(app.scalars(select(AuditRecord).where(or_(*conditions)).order_by(AuditRecord.id)))
+        queries.append(select(AuditRecord).where(AuditRecord.order_id.in_([order.id for order in orders])))
+    records = {record.id: record for query in queries for record in app.scalars(query)}
+    return [records[key] for key in sorted(records)]
 
 
 def _row(obj: Base) -> dict[str, Any]:

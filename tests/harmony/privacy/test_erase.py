@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from harmony.db.models import AuditRecord, Customer, Order, OrderItem, VerificationFailure, VerifiedConversation
-from harmony.gateway.models import ChatMessage
+from harmony.gateway.models import ChatMessage, Conversation
 from harmony.orders.throttle import key_digest
 from harmony.privacy.erase import ErasureCounts, Kept, erase_customer, preview_erasure
+from harmony.privacy.statements import BATCH
 from tests.harmony.privacy.scenario import CLAIRE, JEAN, JEANS_CONVERSATIONS, spread_jeans_data
-from tests.harmony.privacy.stores import Stores
+from tests.harmony.privacy.stores import NOW, Stores
 
 
 def _erase(stores: Stores, email: str) -> ErasureCounts:
@@ -70,3 +71,20 @@ def test_without_a_tracker_store_yet_the_app_database_is_erased(stores: Stores) 
         app.commit()
     assert (counts.conversations, counts.tracker_events) == (2, 0)  # the REST one is not known
     assert stores.conversation_ids() == {"c-claire"}
+
+
+def test_a_customer_with_more_conversations_than_one_batch_is_erased_whole(stores: Stores) -> None:
+    ids = [f"c-{i:04d}" for i in range(2 * BATCH + 1)]
+    with stores.app() as app, app.begin():
+        app.execute(
+            insert(Conversation),
+            [dict(id=c, shop="fr", language="fr", owner="bot", created_at=NOW, updated_at=NOW) for c in ids],
+        )
+        app.execute(insert(ChatMessage), [dict(conversation_id=c, at=NOW, author="customer", text=JEAN) for c in ids])
+    stores.rasa_events(ids[0], [JEAN])
+
+    with stores.app() as app, stores.tracker() as tracker:
+        assert preview_erasure(app, tracker, JEAN).messages == len(ids)
+    counts = _erase(stores, JEAN)
+    assert (counts.conversations, counts.messages, counts.tracker_events) == (len(ids), len(ids), 3)
+    assert stores.conversation_ids() == set()
