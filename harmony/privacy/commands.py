@@ -21,6 +21,7 @@ from harmony.db.engine import create_schema, make_engine, session_factory
 from harmony.privacy.erase import ErasureCounts, erase_customer, preview_erasure
 from harmony.privacy.errors import DatabaseUnavailable
 from harmony.privacy.export import export_customer, to_json
+from harmony.privacy.mentions import is_email
 from harmony.privacy.retention import purge_conversations
 from harmony.privacy.tracker_events import tracker_engine
 from harmony.settings import Settings
@@ -50,15 +51,29 @@ def sessions(settings: Settings) -> Iterator[tuple[Session, Session | None]]:
             events_engine.dispose()
 
 
+def _refused(email: str) -> bool:
+    if is_email(email):
+        return False
+    print(f"Not an e-mail address: {email!r} (the whole address is needed, e.g. jean@example.fr).", file=sys.stderr)
+    return True
+
+
 def export_command(settings: Settings, email: str, output: Path | None) -> int:
+    if _refused(email):
+        return 2
     with sessions(settings) as (app, tracker):
         document = export_customer(app, tracker, email, process_clock().now())
     text = to_json(document) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
-        output.chmod(0o600)
+        try:
+            output.touch(mode=0o600)  # readable by its owner only before anything is written
+            output.chmod(0o600)
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"Cannot write {output}: {exc.strerror}.", file=sys.stderr)
+            return 1
     summary = (
         f"Exported {len(document['conversations'])} conversation(s), {len(document['orders'])} order(s), "
         f"{len(document['audit_records'])} audit record(s), "
@@ -69,6 +84,8 @@ def export_command(settings: Settings, email: str, output: Path | None) -> int:
 
 
 def erase_command(settings: Settings, email: str, assume_yes: bool, ask: Callable[[str], str] = input) -> int:
+    if _refused(email):
+        return 2
     with sessions(settings) as (app, tracker):
         preview = preview_erasure(app, tracker, email)
         if not preview.erased_anything:

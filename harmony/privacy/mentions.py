@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import re
 
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def is_email(value: str) -> bool:
+    """A whole address (`name@domain.tld`): a bare word would match every message that contains it."""
+    return EMAIL.fullmatch(value.strip()) is not None
+
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from harmony.db.models import Customer, VerifiedConversation
 from harmony.gateway.models import ChatMessage
-from harmony.privacy.mentions import mentions, normalise_email
+from harmony.privacy.mentions import is_email, mentions, normalise_email
 from harmony.privacy.tracker_events import senders_mentioning
 
 
@@ -53,6 +53,8 @@ def conversations_mentioning(app: Session, email: str) -> set[str]:
 
 
 def customer_data(app: Session, tracker: Session | None, email: str) -> CustomerData:
+    if not is_email(email):
+        raise ValueError("not an e-mail address")
     customer = find_customer(app, email)
     ids = verified_conversation_ids(app, customer) | conversations_mentioning(app, email)
     ids |= senders_mentioning(tracker, email)

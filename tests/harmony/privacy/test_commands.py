@@ -85,3 +85,19 @@ def test_a_bad_retention_or_a_database_that_is_down_is_told_in_one_line(
     assert down.returncode == 1
     assert down.stderr.startswith("Cannot use the database (OperationalError)") and len(down.stderr.splitlines()) == 1
     assert "Traceback" not in down.stderr and down.stdout == ""
+
+
+def test_a_bare_word_is_refused_before_anything_is_read_or_erased(stores: Stores) -> None:
+    spread_jeans_data(stores)
+    stores.conversation("c-jean-word", [("customer", "je m'appelle jean")])
+    for command in ("export-customer", "erase-customer"):
+        result = _run(stores, command, "jean", "--yes" if command == "erase-customer" else "--output=x.json")
+        assert result.returncode == 2
+        assert result.stderr.startswith("Not an e-mail address: 'jean'")
+    assert "c-jean-word" in stores.conversation_ids()
+
+
+def test_an_export_file_that_cannot_be_written_is_told_in_one_line(stores: Stores, tmp_path: Path) -> None:
+    result = _run(stores, "export-customer", JEAN, "--output", str(tmp_path / "missing" / "jean.json"))
+    assert result.returncode == 1
+    assert result.stderr == f"Cannot write {tmp_path / 'missing' / 'jean.json'}: No such file or directory.\n"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harmony.privacy.mentions import mentions
+from harmony.privacy.mentions import is_email, mentions
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,17 @@ def test_the_address_in_any_case_and_sentence(text: str) -> None:
 )
 def test_not_a_longer_address(text: str) -> None:
     assert not mentions(text, "jean.dupont@example.fr")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("jean.dupont@example.fr", True),
+        (" Jean@Example.FR ", True),
+        ("jean", False),
+        ("jean@", False),
+        ("@x.fr", False),
+    ],
+)
+def test_only_a_whole_address_is_an_email(value: str, expected: bool) -> None:
+    assert is_email(value) is expected
