@@ -254,3 +254,35 @@ def test_validation_errors_are_explained(
         create_agent(scratch, username, display_name, password)
     assert password not in str(raised.value)
     scratch.rollback()
+
+
+def test_roles_and_a_bad_role(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        assert create_agent(session, "ada", "Ada", PASSWORD, role="admin").role == "admin"
+        assert create_agent(session, "marie", "Marie", PASSWORD).role == "agent"
+        with pytest.raises(AgentAccountError, match="role must be one of agent, admin, got 'root'"):
+            create_agent(session, "root", "Root", PASSWORD, role="root")
+
+
+def test_deactivating_and_ending_sessions(sessions: sessionmaker[Session], marie: str) -> None:
+    tokens = [_session_token(sessions, marie) for _ in range(2)]
+    with sessions.begin() as session:
+        assert accounts.end_sessions(session, accounts.find_agent(session, "MARIE")) == 2
+    assert [_agent_for(sessions, t, T0 + timedelta(minutes=1)) for t in tokens] == [None, None]
+    token = _session_token(sessions, marie)
+    with sessions.begin() as session:
+        assert accounts.deactivate_agent(session, accounts.find_agent(session, marie)) == 1
+    assert _agent_for(sessions, token, T0 + timedelta(minutes=1)) is None
+    with sessions() as session:
+        assert authenticate(session, marie, PASSWORD) is None
+        with pytest.raises(AgentAccountError, match="there is no agent 'nobody'"):
+            accounts.find_agent(session, "nobody")
+
+
+def test_the_csrf_token_belongs_to_one_session() -> None:
+    token, other = "session-token-one", "session-token-two"
+    assert accounts.csrf_matches(token, accounts.csrf_token(token))
+    assert not accounts.csrf_matches(token, accounts.csrf_token(other))
+    assert not accounts.csrf_matches(token, None)
+    assert not accounts.csrf_matches(token, "")
+    assert accounts.csrf_token(token) not in (token, accounts.token_digest(token))  # not the stored digest either
