@@ -4,15 +4,19 @@ The whole product runs (gateway, Rasa server, action server); the widget is the 
 rasa-webchat 1.0.1 served by the gateway.
 """
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from harmony.gateway.agent_desk import ANOTHER_AGENT
 from harmony.kb.faq import load_faq
 from harmony.kb.handoff import handoff_text
-from harmony.settings import Settings
-from tests.e2e.gateway_client import create_agent
+from harmony.settings import PROJECT_ROOT, Settings
+from tests.e2e.gateway_client import Agent, create_agent
 from tests.e2e.widget_page import (
     TIMEOUT_MS,
     expect_bot,
@@ -107,3 +111,53 @@ def test_the_console_api_refuses_a_browser_that_is_not_logged_in(stack: Settings
     customer.goto(base + "/console")
     expect(customer.locator("#login")).to_be_visible(timeout=TIMEOUT_MS)
     expect(customer.locator("#desk")).to_be_hidden()
+
+
+def _end_sessions(stack: Settings, username: str) -> None:
+    """`make end-agent-sessions USER=...` as an operator runs it, from another process."""
+    env = {**os.environ, "HARMONY_DATABASE_URL": stack.database_url, "HARMONY_VAR_DIR": str(stack.var_dir)}
+    subprocess.run(
+        [sys.executable, "-m", "harmony", "end-agent-sessions", username],
+        check=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def test_the_console_shows_refusals_and_ends_with_its_session(stack: Settings, customer: Page, agent: Page) -> None:
+    create_agent(stack, "lucie", "Lucie", "a long enough password")
+    create_agent(stack, "hugo", "Hugo", "a long enough password")
+    customer.goto(page_url(stack, "/shop/fr"))
+    open_widget(customer)
+    send(customer, "je voudrais parler à un conseiller")
+    conversation_id = customer.evaluate("() => JSON.parse(localStorage.getItem('chat_session')).session_id")
+
+    agent.goto(page_url(stack, "/console"))
+    agent.fill("#username", "lucie")
+    agent.fill("#password", "a long enough password")
+    agent.click("#login button[type=submit]")
+    waiting = agent.locator(f'#queue li[data-id="{conversation_id}"]')
+    expect(waiting).to_be_visible(timeout=TIMEOUT_MS)
+
+    hugo = Agent(stack.gateway_url)  # another agent takes it first
+    hugo.login("hugo", "a long enough password")
+    assert hugo.call("POST", f"/api/agent/conversations/{conversation_id}/take", {})[0] == 200
+    expect(waiting).to_be_hidden(timeout=TIMEOUT_MS)  # the live queue drops it
+    agent.evaluate("(id) => openConversation(id, true)", conversation_id)  # as a click on a stale entry
+    expect(agent.locator("#desk-error")).to_have_text(ANOTHER_AGENT, timeout=TIMEOUT_MS)
+    expect(agent.locator("#conversation")).to_be_hidden()
+
+    _end_sessions(stack, "lucie")  # e.g. a lost laptop: her open console closes by itself
+    expect(agent.locator("#login")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(agent.locator("#login-error")).to_have_text("Your session has ended: log in again.")
+
+    agent.fill("#username", "lucie")
+    agent.fill("#password", "a long enough password")
+    agent.click("#login button[type=submit]")
+    expect(agent.locator("#desk")).to_be_visible(timeout=TIMEOUT_MS)
+    agent.click("#logout")
+    expect(agent.locator("#login-error")).to_have_text("You are logged out.", timeout=TIMEOUT_MS)
+    assert agent.request.get(page_url(stack, "/api/agent/queue")).status == 401
+    assert hugo.call("POST", f"/api/agent/conversations/{conversation_id}/close", {})[0] == 200
