@@ -205,7 +205,7 @@ def agent_for_token(session: Session, token: str, now: datetime) -> Agent | None
 def session_for_token(session: Session, token: str, now: datetime) -> AgentSession | None:
     """The valid login session of `token` at `now` (its agent and expiry), else None."""
     now = _aware(now)
-    if not token or len(token) > TOKEN_MAX:
+    if not _could_be_ours(token):
         return None
     row = session.get(AgentSession, token_digest(token))
     if row is None or now >= row.expires_at or not row.agent.active:
@@ -221,12 +221,15 @@ def csrf_token(token: str) -> str:
 
 def csrf_matches(token: str, presented: str | None) -> bool:
     """Whether `presented` is the CSRF token of session `token` (compared in constant time)."""
-    return bool(presented) and hmac.compare_digest(csrf_token(token), str(presented))
+    if not presented:
+        return False
+    # bytes: compare_digest refuses str with non-ASCII characters, which a forged header may hold
+    return hmac.compare_digest(csrf_token(token).encode(), str(presented).encode("utf-8", "surrogateescape"))
 
 
 def close_session(session: Session, token: str) -> bool:
     """End the session of `token` (log out); True if there was one. Closing twice is harmless."""
-    if not token or len(token) > TOKEN_MAX:
+    if not _could_be_ours(token):
         return False
     row = session.get(AgentSession, token_digest(token))
     if row is None:
@@ -244,6 +247,12 @@ def purge_expired(session: Session, now: datetime) -> int:
         session.delete(row)
     session.flush()
     return len(expired)
+
+
+def _could_be_ours(token: str) -> bool:
+    """Tokens we issue are short URL-safe ASCII; anything else (too long, non-ASCII from a forged cookie)
+    is refused before it is hashed."""
+    return bool(token) and len(token) <= TOKEN_MAX and token.isascii()
 
 
 def token_digest(token: str) -> str:

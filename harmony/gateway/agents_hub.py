@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from aiohttp import web
 
 from harmony.agents.permissions import Actor, may_see
 
+logger = logging.getLogger("harmony.gateway.agents_hub")
 SESSION_ENDED = 4401  # websocket close code: the login session ended (logout, expiry, deactivation)
 Ownership = Callable[[str], Awaitable["tuple[str, int | None] | None"]]
 
@@ -47,7 +49,11 @@ class AgentsHub:
         consoles = [(s, c) for s, c in list(self._sockets.items()) if not s.closed]
         conversation_id = event.get("conversation_id")
         if conversation_id is not None and self._ownership is not None:
-            found = await self._ownership(str(conversation_id))
+            try:
+                found = await self._ownership(str(conversation_id))
+            except Exception as exc:  # the database is down: only admins may hear of it
+                logger.warning("cannot tell who may see a conversation: %s", type(exc).__name__)
+                found = None
             owner, agent_id = found if found is not None else ("bot", None)
             consoles = [(s, c) for s, c in consoles if may_see(c.actor, owner, agent_id)]
         text = json.dumps(event)

@@ -152,7 +152,10 @@ class Console:
         origin = request.headers.get("Origin")
         if origin is None:
             return True
-        parts = urlsplit(origin)
+        try:
+            parts = urlsplit(origin)
+        except ValueError:  # e.g. "http://[": not a site at all
+            return False
         hosts = {request.host.lower(), self._forwarded(request, "X-Forwarded-Host")} - {""}
         return parts.scheme in ("http", "https") and parts.netloc.lower() in hosts
 

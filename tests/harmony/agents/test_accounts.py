@@ -286,3 +286,13 @@ def test_the_csrf_token_belongs_to_one_session() -> None:
     assert not accounts.csrf_matches(token, None)
     assert not accounts.csrf_matches(token, "")
     assert accounts.csrf_token(token) not in (token, accounts.token_digest(token))  # not the stored digest either
+
+
+def test_forged_non_ascii_tokens_are_refused_not_crashed_on(sessions: sessionmaker[Session], marie: str) -> None:
+    token = _session_token(sessions, marie)
+    assert not accounts.csrf_matches(token, "é" * 64)
+    assert not accounts.csrf_matches(token, "\udce9" * 64)  # an undecodable header byte
+    assert _agent_for(sessions, "é" * 43, T0) is None
+    assert _agent_for(sessions, "\udce9" * 43, T0) is None
+    with sessions.begin() as session:
+        assert close_session(session, "\udce9") is False

@@ -367,6 +367,11 @@ def test_a_post_without_the_csrf_token_or_from_another_site_changes_nothing(data
             assert (await marie.call("GET", "/api/agent/me", headers={}))[0] == 200  # still logged in; reads need none
             assert stage.owner(target) == ("waiting", None)
             assert stage.texts(target) == []
+            broken = {"X-CSRF-Token": marie.csrf, "Origin": "http://["}  # not even a URL: refused, no 500
+            assert (await marie.call("POST", take, {}, headers=broken))[0] == 403
+            with pytest.raises(aiohttp.WSServerHandshakeError) as hijack:  # cross-site websocket hijacking
+                await marie.http.ws_connect(stage.url + "/api/agent/live", headers={"Origin": "https://evil.example"})
+            assert hijack.value.status == 403
             own_site = {"X-CSRF-Token": marie.csrf, "Origin": stage.url}
             assert await marie.call("POST", take, {}, headers=own_site) == (200, {"owner": "agent"})
 
