@@ -12,6 +12,7 @@ a refused or failed `session_request` gets the notice as a `bot_uttered`, in the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from typing import Any
 from urllib.parse import parse_qs
@@ -30,9 +31,34 @@ def page_of_socket(environ: dict[str, Any]) -> PageContext | None:
     return named_page(query.get("shop"), query.get("lang"))
 
 
+PROTOCOL_LOGGERS = ("engineio.server", "socketio.server")
+
+
+class WithoutTraceback(logging.Filter):
+    """A malformed packet makes engine.io log a traceback per packet; one line with the type is enough
+    (and a client sending garbage cannot fill the log with stack traces)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[0] is not None:
+            record.msg = f"{record.getMessage()} ({record.exc_info[0].__name__})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_protocol_errors() -> None:
+    for name in PROTOCOL_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, WithoutTraceback) for f in logger.filters):
+            logger.addFilter(WithoutTraceback())
+
+
 def register_customer_events(
     sio: socketio.AsyncServer, service: ChatService, outbox: Outbox, trusted_proxies: Collection[str] = ()
 ) -> None:
+    quiet_protocol_errors()
+
     @sio.on("connect")
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         page = page_of_socket(environ)
