@@ -22,6 +22,7 @@ from tests.e2e.widget_page import watched_page
 from tests.ports import free_port
 
 CLOCK_START = "2026-12-08T10:00:00+01:00"  # Tuesday 8 December 2026, 10:00 Europe/Paris
+E2E_RATE_LIMITS = "conversations_per_client=10000/600,messages_per_client=10000/60,handoffs_per_client=1000/600"
 
 
 def _running(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]) -> Iterator[Settings]:
@@ -45,6 +46,9 @@ def _running(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]
         with pytest.MonkeyPatch.context() as env:
             # Rasa's libraries (Sanic's access log) log at INFO too: the logs tests see all that INFO shows.
             env.setenv("LOG_LEVEL_LIBRARIES", "INFO")
+            # Every test is one client (127.0.0.1): its budget of new conversations and messages is
+            # the whole suite's, not one customer's. test_fuzz.py checks the defaults on a gateway of its own.
+            env.setenv("HARMONY_RATE_LIMITS", E2E_RATE_LIMITS)
             started.enter_context(running_stack(settings, model, var_dir / "logs"))
         yield settings
 

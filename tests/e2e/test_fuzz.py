@@ -160,6 +160,7 @@ def fuzz_gateway(stack: Settings, tmp_path_factory: pytest.TempPathFactory) -> I
     with pytest.MonkeyPatch.context() as env:
         env.setenv("HARMONY_TRUSTED_PROXY", "127.0.0.1")
         env.delenv("HARMONY_ALLOWED_ORIGINS", raising=False)
+        env.delenv("HARMONY_RATE_LIMITS", raising=False)  # the defaults
         process: ManagedProcess = gateway(settings, log)
     process.start()
     try:
