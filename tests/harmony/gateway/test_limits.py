@@ -1,11 +1,13 @@
 """The gateway's rate limits: sliding windows, one reported refusal per burst, bounded memory."""
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
 from harmony.gateway.clients import client_address, client_key
 from harmony.gateway.limits import DEFAULT_RULES, MemoryLimiter, RateLimiter, Rule, Verdict, memory_limits
+from harmony.settings import SettingsError, load_settings
 
 
 class Ticks:
@@ -107,3 +109,21 @@ def test_the_client_key_is_keyed_stable_and_hides_the_address() -> None:
     assert key == client_key("203.0.113.7", "secret one") and len(key) == 64
     assert key != client_key("203.0.113.7", "secret two")
     assert key != client_key("203.0.113.8", "secret one")
+
+
+def test_the_limits_and_the_client_settings_come_from_the_environment(tmp_path: Path) -> None:
+    env = {
+        "HARMONY_VAR_DIR": str(tmp_path),
+        "HARMONY_RATE_LIMITS": "messages_per_client=100/60, handoffs_per_client=2/3600",
+        "HARMONY_TRUSTED_PROXY": "10.0.0.5, 10.0.0.6",
+    }
+    settings = load_settings(env)
+    assert settings.rate_limits == (("messages_per_client", 100, 60.0), ("handoffs_per_client", 2, 3600.0))
+    assert settings.trusted_proxies == ("10.0.0.5", "10.0.0.6")
+    secret = settings.client_key_secret()  # generated once, then the same for every gateway of this var dir
+    assert len(secret) == 64 and load_settings(env).client_key_secret() == secret
+    assert "client_key_secret" not in repr(load_settings({**env, "HARMONY_CLIENT_KEY_SECRET": "s3cret"}))
+    assert load_settings({**env, "HARMONY_CLIENT_KEY_SECRET": "s3cret"}).client_key_secret() == "s3cret"
+    for bad in ["messages_per_client=many/60", "messages_per_client=0/60", "messages_per_client"]:
+        with pytest.raises(SettingsError, match="HARMONY_RATE_LIMITS"):
+            load_settings({**env, "HARMONY_RATE_LIMITS": bad})
