@@ -347,9 +347,7 @@ class ChatService:
     async def _hand_off(self, view: ConversationView, summary: dict[str, Any], client: str, outbox: Outbox) -> None:
         language = known_language(summary.get("language")) or view.language
         if not (await self.limits.handoffs_per_client.hit(client)).allowed:
-            await self._system(
-                replace(view, language=str(language)), handoff_text("too_many_handoffs", language), outbox
-            )
+            await self._system(view, handoff_text("too_many_handoffs", str(language)), outbox)
             return
 
         def work(session: Session) -> tuple[ConversationView, int]:
