@@ -26,6 +26,10 @@ from harmony.settings import PROJECT_ROOT, load_settings
 REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
 WARM_UP_REQUESTS = 30
 NO_CACHE = {"RASA_MAX_CACHE_SIZE": "0"}
+BENCH_RATE_LIMITS = ",".join(
+    f"{name}=1000000/1"
+    for name in ("messages_per_conversation", "conversations_per_client", "messages_per_client", "handoffs_per_client")
+)
 
 
 @dataclass
@@ -100,6 +104,8 @@ def bench_ours(work: Path, levels: list[tuple[int, int]], train: bool = True) ->
             "HARMONY_RASA_PORT": str(_free_port()),
             "HARMONY_ACTION_PORT": str(_free_port()),
             "HARMONY_GATEWAY_PORT": str(_free_port()),
+            # The load comes from one address standing for many customers: no per-client limits.
+            "HARMONY_RATE_LIMITS": BENCH_RATE_LIMITS,
         }
     )
     prepare_database(settings.database_url, settings.fixture_file)

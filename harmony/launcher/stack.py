@@ -36,6 +36,9 @@ def service_env(settings: Settings, base: Mapping[str, str] | None = None) -> di
         HARMONY_GATEWAY_PORT=str(settings.gateway_port),
         SANIC_HOST="127.0.0.1",
     )
+    if settings.rate_limits:  # the gateway's limits as these settings say (tests, benchmarks)
+        rules = (f"{name}={events}/{seconds:g}" for name, events, seconds in settings.rate_limits)
+        env["HARMONY_RATE_LIMITS"] = ",".join(rules)
     # A pinned clock (tests, demos) reaches the services as the settings say, never from elsewhere.
     env.pop("HARMONY_CLOCK_START", None)
     if settings.clock_start is not None:

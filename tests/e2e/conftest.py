@@ -35,6 +35,9 @@ def _running(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]
             "HARMONY_GATEWAY_PORT": str(free_port()),
             "HARMONY_MODELS_DIR": str(PROJECT_ROOT / "models"),
             "HARMONY_CLOCK_START": CLOCK_START,
+            # Every test is one client (127.0.0.1): its budget of new conversations and messages is
+            # the whole suite's, not one customer's. test_fuzz.py checks the defaults on a gateway of its own.
+            "HARMONY_RATE_LIMITS": E2E_RATE_LIMITS,
             **extra_env,
         }
     )
@@ -46,9 +49,6 @@ def _running(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]
         with pytest.MonkeyPatch.context() as env:
             # Rasa's libraries (Sanic's access log) log at INFO too: the logs tests see all that INFO shows.
             env.setenv("LOG_LEVEL_LIBRARIES", "INFO")
-            # Every test is one client (127.0.0.1): its budget of new conversations and messages is
-            # the whole suite's, not one customer's. test_fuzz.py checks the defaults on a gateway of its own.
-            env.setenv("HARMONY_RATE_LIMITS", E2E_RATE_LIMITS)
             started.enter_context(running_stack(settings, model, var_dir / "logs"))
         yield settings
 

@@ -40,9 +40,7 @@ NO_GATEWAY_LIMITS = ",".join(
 
 @pytest.fixture(scope="module")
 def attacked_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("HARMONY_RATE_LIMITS", NO_GATEWAY_LIMITS)  # the services' environment inherits it
-        yield from _running(tmp_path_factory, {})
+    yield from _running(tmp_path_factory, {"HARMONY_RATE_LIMITS": NO_GATEWAY_LIMITS})
 
 
 def _guesses(seed: int) -> list[str]:
