@@ -77,16 +77,28 @@ def _sessions(count: int) -> str:
     return f"{count} session{'' if count == 1 else 's'}"
 
 
-def _create(args: argparse.Namespace) -> int:
-    failure = "Cannot create the agent"
+def _checked_new_password(args: argparse.Namespace, failure: str, checks: Callable[[], object]) -> str | None:
+    """Run `checks` on the other arguments first (no password is asked for a command that will fail)."""
     try:
-        normalize_username(args.username)  # refuse a bad name before asking for a password
-        check_display_name(args.name)
-        check_role(args.role)
+        checks()
         password = read_new_password(args.password_stdin)
         check_password(password)
     except AgentAccountError as exc:
         print(f"{failure}: {exc}.", file=sys.stderr)
+        return None
+    return password
+
+
+def _create(args: argparse.Namespace) -> int:
+    failure = "Cannot create the agent"
+
+    def checks() -> None:
+        normalize_username(args.username)
+        check_display_name(args.name)
+        check_role(args.role)
+
+    password = _checked_new_password(args, failure, checks)
+    if password is None:
         return 2
 
     def work(session: Session) -> str:
@@ -114,12 +126,8 @@ def _end_sessions(session: Session, agent: Agent) -> str:
 
 def _reset_password(args: argparse.Namespace) -> int:
     failure = "Cannot reset the password"
-    try:
-        normalize_username(args.username)
-        password = read_new_password(args.password_stdin)
-        check_password(password)
-    except AgentAccountError as exc:
-        print(f"{failure}: {exc}.", file=sys.stderr)
+    password = _checked_new_password(args, failure, lambda: normalize_username(args.username))
+    if password is None:
         return 2
 
     def work(session: Session) -> str:

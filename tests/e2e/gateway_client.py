@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from typing import Any
 
 import socketio
 
-from harmony.settings import PROJECT_ROOT, Settings
+from harmony.settings import Settings
+from tests.harmony_command import run_harmony
 
 REPLY_TIMEOUT = 60.0
 
@@ -92,14 +90,6 @@ class Agent:
 
 def create_agent(settings: Settings, username: str, name: str, password: str) -> None:
     """The documented command, as an operator runs it."""
-    env = {**os.environ, "HARMONY_DATABASE_URL": settings.database_url, "HARMONY_VAR_DIR": str(settings.var_dir)}
-    subprocess.run(
-        [sys.executable, "-m", "harmony", "create-agent", username, "--name", name, "--password-stdin"],
-        input=password + "\n",
-        text=True,
-        check=True,
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
+    env = {"HARMONY_DATABASE_URL": settings.database_url, "HARMONY_VAR_DIR": str(settings.var_dir)}
+    result = run_harmony("create-agent", username, "--name", name, "--password-stdin", env=env, answer=password + "\n")
+    assert result.returncode == 0, result.stderr

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -18,8 +16,9 @@ from harmony.db.engine import make_engine, session_factory
 from harmony.db.models import Customer, Order, VerifiedConversation
 from harmony.gateway.models import ChatMessage, Conversation
 from harmony.kb.order_texts import message
-from harmony.settings import PROJECT_ROOT, Settings
+from harmony.settings import Settings
 from tests.e2e.gateway_client import Widget
+from tests.harmony_command import run_harmony
 
 pytestmark = pytest.mark.e2e
 STACKS = pytest.mark.parametrize("stack_name", ["stack", "postgres_stack"], ids=["sqlite", "postgresql"])
@@ -52,21 +51,11 @@ def verify_in_the_widget(stack: Settings) -> str:
 def command(stack: Settings, *args: str, answer: str = "") -> subprocess.CompletedProcess[str]:
     """`python -m harmony ...` as the operator runs it, on the stack's databases."""
     env = {
-        **os.environ,
-        "PYTHONPATH": str(PROJECT_ROOT),
         "HARMONY_VAR_DIR": str(stack.var_dir),
         "HARMONY_DATABASE_URL": stack.database_url,
         "HARMONY_TRACKER_STORE_URL": stack.tracker_store_url,
     }
-    return subprocess.run(
-        [sys.executable, "-m", "harmony", *args],
-        input=answer,
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_harmony(*args, env=env, answer=answer)
 
 
 def tracker_events(stack: Settings, sender_id: str) -> int:

@@ -5,18 +5,11 @@ import sys
 from pathlib import Path
 
 from harmony.settings import PROJECT_ROOT
+from tests.harmony_command import run_harmony
 
 
 def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {"HARMONY_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "harmony", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_harmony(*args, env={"HARMONY_VAR_DIR": str(tmp_path)}, timeout=60)
 
 
 def test_load_fixtures_into_the_default_database(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -16,27 +15,13 @@ from harmony import cli
 from harmony.agents.accounts import agent_for_token, authenticate, find_agent, open_session
 from harmony.agents.models import Agent
 from harmony.db.engine import make_engine, session_factory
-from harmony.settings import PROJECT_ROOT
+from tests.harmony_command import run_harmony
 
 PASSWORD = "correct horse battery"  # noqa: S105 - a test password
 
 
 def _create_agent(args: list[str], stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        "HARMONY_DATABASE_URL": f"sqlite:///{tmp_path / 'agents.db'}",
-        "HARMONY_VAR_DIR": str(tmp_path / "var"),
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(PROJECT_ROOT),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "harmony", "create-agent", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return _run("create-agent", args, stdin, tmp_path)
 
 
 def test_create_agent_then_log_in(tmp_path: Path) -> None:
@@ -93,21 +78,8 @@ def test_typed_passwords_must_match(
 
 
 def _run(command: str, args: list[str], stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        "HARMONY_DATABASE_URL": f"sqlite:///{tmp_path / 'agents.db'}",
-        "HARMONY_VAR_DIR": str(tmp_path / "var"),
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(PROJECT_ROOT),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "harmony", command, *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = {"HARMONY_DATABASE_URL": f"sqlite:///{tmp_path / 'agents.db'}", "HARMONY_VAR_DIR": str(tmp_path / "var")}
+    return run_harmony(command, *args, env=env, answer=stdin, timeout=60)
 
 
 def _sessions(tmp_path: Path) -> Iterator[sessionmaker[Session]]:

@@ -5,28 +5,19 @@ from __future__ import annotations
 import json
 import stat
 import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from harmony.settings import PROJECT_ROOT
 from tests.harmony.privacy.scenario import JEAN, spread_jeans_data
 from tests.harmony.privacy.stores import Stores
+from tests.harmony_command import run_harmony
 
 
 def _run(stores: Stores | None, *args: str, answer: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     urls = (
         {"HARMONY_DATABASE_URL": stores.database_url, "HARMONY_TRACKER_STORE_URL": stores.tracker_url} if stores else {}
     )
-    return subprocess.run(
-        [sys.executable, "-m", "harmony", *args],
-        input=answer,
-        cwd=PROJECT_ROOT,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT), **urls, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_harmony(*args, env={**urls, **env}, answer=answer)
 
 
 def test_erasure_asks_first_and_prints_what_went_and_what_stays(stores: Stores) -> None:
