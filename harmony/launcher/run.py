@@ -1,4 +1,4 @@
-"""`make run`: set up what is missing, start the bot's processes, stop them on Ctrl-C."""
+"""`make run`: set up what is missing, start the bot's processes, restart one that dies, stop all on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from harmony.database_setup import display_url, prepare_database
 from harmony.kb.markets import market_codes
 from harmony.launcher.processes import ServiceFailed
 from harmony.launcher.stack import running_stack
+from harmony.launcher.supervisor import Supervisor
 from harmony.launcher.training import ensure_model
 from harmony.settings import Settings, load_settings
+
+SUPERVISION_SECONDS = 0.5
 
 
 class _Stop(Exception):
@@ -54,11 +57,10 @@ def main() -> int:
     try:
         with running_stack(settings, model, settings.var_dir / "logs") as processes:
             _print_banner(settings)
-            while all(p.process and p.process.poll() is None for p in processes):
-                time.sleep(1)
-            failed = [p.name for p in processes if p.process and p.process.poll() is not None]
-            print(f"Stopped: {', '.join(failed)} exited; see the logs.", file=sys.stderr)
-            return 1
+            supervisor = Supervisor(processes, say=lambda line: print(line, file=sys.stderr, flush=True))
+            while True:  # a service that dies is restarted; only Ctrl-C (or SIGTERM) ends this
+                supervisor.check()
+                time.sleep(SUPERVISION_SECONDS)
     except (KeyboardInterrupt, _Stop):
         print("\nStopped everything cleanly.")
         return 0

@@ -1,4 +1,5 @@
-"""The README's run command as a user runs it: starts everything, answers, stops on Ctrl-C."""
+"""The README's run command as a user runs it: starts everything, answers, restarts a killed service,
+stops on Ctrl-C."""
 
 import contextlib
 import os
@@ -17,6 +18,7 @@ from typing import IO
 import psutil
 import pytest
 
+from harmony.kb.faq import load_faq
 from harmony.rasa_rest import send_message
 from harmony.settings import PROJECT_ROOT
 from tests.e2e.replies import identify
@@ -65,6 +67,37 @@ class Output:
         return self._until(lambda: self.closed, "the output was not closed", timeout)
 
 
+SERVICES = {"action server": "harmony.action_server", "gateway": "harmony.gateway.app", "Rasa server": "bot.rasa_main"}
+
+
+def _service_process(run_pid: int, module: str) -> psutil.Process:
+    """The running service started by `harmony run` whose command line names `module`."""
+    for child in psutil.Process(run_pid).children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if module in child.cmdline():
+                return child
+    raise AssertionError(f"no process of {module} under harmony run")
+
+
+SHIPPING_COST_FR = load_faq()["shipping_cost"].parts("fr", "fr")[0]
+
+
+def _wait_for_answer(rasa_url: str, gateway_port: int, timeout: float = 180) -> None:
+    """Once the restarted services are up, the gateway is healthy and an FAQ question (an action) is answered."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{gateway_port}/health", timeout=5) as health:
+                replies = send_message(rasa_url, "run-after-restarts", "c'est quoi les frais de livraison ?")
+                if health.status == 200 and replies and replies[0].get("text") == SHIPPING_COST_FR:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no answer {timeout:.0f} s after the restarts")
+        time.sleep(1)
+
+
 def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
     rasa_port, action_port, gateway_port = free_port(), free_port(), free_port()
     env = {
@@ -104,6 +137,13 @@ def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
         for greeting, language in [("Bonjour", "fr"), ("Hello", "en"), ("Bună ziua", "ro")]:
             replies = send_message(url, f"run-{language}", greeting)
             assert identify(replies[0]["text"]) == ("utter_greet", language)
+
+        for service, module in SERVICES.items():  # kill -9 each service: it comes back, the product goes on
+            _service_process(process.pid, module).kill()
+            output.wait_for(f"{service} killed by SIGKILL", timeout=30)
+            output.wait_for(f"{service} started again.", timeout=30)
+        _wait_for_answer(url, gateway_port)
+        assert "Traceback" not in output.seen
 
         children = psutil.Process(process.pid).children(recursive=True)
         assert len(children) >= 3
