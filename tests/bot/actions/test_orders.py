@@ -3,7 +3,6 @@
 Each demo order of ../shared/fixtures/demo_orders.yml is checked against its `case:` line.
 """
 
-import asyncio
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,12 +10,9 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 from babel.dates import format_date
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
-from bot.actions.faq import ActionClarifyQuestion
-from bot.actions.orders import implied_request
+from bot.actions.order_conversation import implied_request
 from harmony.database_setup import load_fixture_file
 from harmony.db.engine import make_engine, session_factory
 from harmony.db.models import AuditRecord, Order
@@ -297,15 +293,7 @@ def test_modification_explains_the_rule_and_hands_off_with_the_order(demo_db: st
 def test_order_details_the_nlu_was_unsure_about_still_reach_the_verification(demo_db: str) -> None:
     chat = OrderChat(language="en")
     chat.text("where is my order?", "track_order")
-    latest = {
-        "text": "hm100106 lucas.moreau@example.fr",
-        "intent": {"name": "nlu_fallback", "confidence": 0.4},
-        "entities": [],
-    }
-    tracker = Tracker(chat.sender_id, dict(chat.slots), latest, list(chat.events), False, None, {}, "action_listen")
-    dispatcher = CollectingDispatcher()
-    asyncio.run(ActionClarifyQuestion().run(dispatcher, tracker, {}))
-    assert "Colissimo" in "\n".join(m["text"] for m in dispatcher.messages)
+    assert "Colissimo" in chat.text("hm100106 lucas.moreau@example.fr", "nlu_fallback")
 
 
 def test_faq_like_follow_ups_right_after_an_order_are_about_that_order(demo_db: str) -> None:

@@ -1,0 +1,54 @@
+"""Custom slot mappings run by Rasa after every customer message (`action_extract_slots`).
+
+- `action_extract_order_request` fills `order_request` when no order intent did: the question
+  implied by order details ("has it shipped? HM-100106 ..."), or an FAQ-like follow-up right
+  after an order answer ("and can I return it?"), which also sets `faq_is_about_order` so
+  that a rule sends it to the order look-up instead of the FAQ answer.
+- `action_expire_cancellation_question` withdraws a pending cancellation question on any
+  answer but a yes or a no, and says so: only an explicit yes to the question just asked
+  cancels (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.order_conversation import OrderTurn, follow_up_request, implied_request, latest_intent
+
+ANSWERS_TO_THE_QUESTION = frozenset({"affirm", "deny"})
+
+
+class ActionExtractOrderRequest(Action):
+    def name(self) -> str:
+        return "action_extract_order_request"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        events: list[EventType] = []
+        follow_up = follow_up_request(tracker)
+        if follow_up:
+            events.append(SlotSet("order_request", follow_up))
+        elif latest_intent(tracker) == "inform" and not tracker.get_slot("order_request"):
+            implied = implied_request(tracker.latest_message)
+            if implied:
+                events.append(SlotSet("order_request", implied))
+        if follow_up:
+            events.append(SlotSet("faq_is_about_order", True))
+        elif tracker.get_slot("faq_is_about_order") is not None:
+            events.append(SlotSet("faq_is_about_order", None))
+        return events
+
+
+class ActionExpireCancellationQuestion(Action):
+    def name(self) -> str:
+        return "action_expire_cancellation_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        pending = tracker.get_slot("cancellation_pending")
+        if not pending or latest_intent(tracker) in ANSWERS_TO_THE_QUESTION:
+            return []
+        OrderTurn(dispatcher, tracker).say_message("cancel_not_confirmed", number=str(pending))
+        return [SlotSet("cancellation_pending", None)]
