@@ -58,18 +58,17 @@ class ValidateOrderLookupForm(Action):
         number, email = extract_order_number(tracker), extract_order_email(tracker)
         state = replace(before, number=number or before.number, email=email or before.email)
         events: list[EventType] = []
-        if (state.number, state.email) != (before.number, before.email):
-            events += [SlotSet("order_number", state.number), SlotSet("order_email", state.email)]
         if latest_intent(tracker) in order_requests():  # a new question while asking: not a detour
             events.append(SlotSet("order_request", latest_intent(tracker)))
         turn = OrderTurn(dispatcher, tracker)
         try:
-            return events + self._check(turn, state)
+            return events + self._check(turn, before, state)
         except OrderStoreUnavailable:
-            turn.say_store_unavailable()  # nothing was checked; the question waits
-            return [*events, SlotSet("order_email", None), SlotSet(REQUESTED_SLOT, None)]
+            turn.say_store_unavailable()  # nothing was checked: the question waits, the e-mail is not kept
+            waiting = [SlotSet("order_number", state.target()), SlotSet("order_email", None)]
+            return [*events, *waiting, SlotSet(REQUESTED_SLOT, None)]
 
-    def _check(self, turn: OrderTurn, state: VerificationState) -> list[EventType]:
+    def _check(self, turn: OrderTurn, before: VerificationState, state: VerificationState) -> list[EventType]:
         step = state.next_step()
         if step is NextStep.LOCKED:
             turn.say_message("verification_locked", with_agent=True)
@@ -78,8 +77,11 @@ class ValidateOrderLookupForm(Action):
             return self._look_up(turn, state)
         if step is NextStep.LOOK_UP_VERIFIED:
             return self._look_up_verified(turn, state)
+        given: list[EventType] = []  # details kept until both are there for the check
+        if (state.number, state.email) != (before.number, before.email):
+            given = [SlotSet("order_number", state.number), SlotSet("order_email", state.email)]
         missing = state.missing()
-        return [SlotSet(REQUESTED_SLOT, missing[0] if missing else None)]
+        return [*given, SlotSet(REQUESTED_SLOT, missing[0] if missing else None)]
 
     def _look_up(self, turn: OrderTurn, state: VerificationState) -> list[EventType]:
         """Number and e-mail in one query; a wrong one of either gets the same reply."""
