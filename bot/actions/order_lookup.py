@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.order_conversation import OrderTurn, client_of, latest_intent, slots_of, state_of
-from bot.actions.order_intents import order_requests
+from bot.actions.order_intents import order_intents, order_requests
 from harmony.orders.references import find_email, find_order_number, mask_email
 from harmony.orders.repository import find_customer_order, verify_order
 from harmony.orders.store import OrderStoreUnavailable
@@ -58,8 +58,10 @@ class ValidateOrderLookupForm(Action):
         number, email = extract_order_number(tracker), extract_order_email(tracker)
         state = replace(before, number=number or before.number, email=email or before.email)
         events: list[EventType] = []
-        if latest_intent(tracker) in order_requests():  # a new question while asking: not a detour
-            events.append(SlotSet("order_request", latest_intent(tracker)))
+        intent = latest_intent(tracker)
+        if intent in order_intents():  # an order question or details while it asks: not a detour
+            request = intent if intent in order_requests() else tracker.get_slot("order_request")
+            events.append(SlotSet("order_request", request))
         turn = OrderTurn(dispatcher, tracker)
         try:
             return events + self._check(turn, before, state)

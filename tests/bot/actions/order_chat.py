@@ -35,6 +35,7 @@ WHILE_ASKING = {
     "nlu_fallback": ActionClarifyQuestion(),
     "out_of_scope": "utter_out_of_scope",
     "goodbye": "utter_goodbye",
+    "thanks": "utter_you_are_welcome",
     "affirm": "utter_how_can_i_help",
     "deny": "utter_how_can_i_help",
 }
