@@ -93,7 +93,7 @@ def implied_request(parse: dict[str, Any]) -> str | None:
         if ranked.get("name") in order_requests() and float(ranked.get("confidence") or 0) >= QUESTION_CONFIDENCE:
             return str(ranked["name"])
     faq_ranked = any(r.get("name") == "faq" and float(r.get("confidence") or 0) >= QUESTION_CONFIDENCE for r in ranking)
-    return FOLLOW_UP_OF_TOPIC.get(faq_topic_of(parse) or "") if faq_ranked or not ranking else None
+    return FOLLOW_UP_OF_TOPIC.get(faq_topic_of(parse) or "") if faq_ranked else None
 
 
 def follow_up_request(tracker: Tracker) -> str | None:

@@ -9,7 +9,6 @@ customer's id. The form ends when the order is identified, or when the checks ar
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -18,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.order_conversation import OrderTurn, client_of, latest_intent, slots_of, state_of
 from bot.actions.order_intents import order_intents, order_requests
-from harmony.orders.references import find_email, find_order_number, mask_email
+from harmony.orders.references import mask_email
 from harmony.orders.repository import find_customer_order, verify_order
 from harmony.orders.store import OrderStoreUnavailable
 from harmony.orders.throttle import Attempt
@@ -26,20 +25,6 @@ from harmony.orders.verification import MAX_FAILED_ATTEMPTS, NextStep, Verificat
 
 FORM = "order_lookup_form"
 REQUESTED_SLOT = "requested_slot"
-
-
-def _text(tracker: Tracker) -> str:
-    return str(tracker.latest_message.get("text") or "")
-
-
-def extract_order_number(tracker: Tracker) -> str | None:
-    """An order number in the message; six digits alone only when the form asked for the number."""
-    asked = tracker.get_slot(REQUESTED_SLOT) == "order_number"
-    return find_order_number(_text(tracker), accept_bare_digits=asked)
-
-
-def extract_order_email(tracker: Tracker) -> str | None:
-    return find_email(_text(tracker))
 
 
 class ValidateOrderLookupForm(Action):
@@ -55,8 +40,8 @@ class ValidateOrderLookupForm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         before = state_of(tracker)
-        number, email = extract_order_number(tracker), extract_order_email(tracker)
-        state = replace(before, number=number or before.number, email=email or before.email)
+        text = str(tracker.latest_message.get("text") or "")  # six digits alone count once it asked for the number
+        state = before.with_details_from(text, number_was_asked=tracker.get_slot(REQUESTED_SLOT) == "order_number")
         events: list[EventType] = []
         intent = latest_intent(tracker)
         if intent in order_intents():  # an order question or details while it asks: not a detour
@@ -121,11 +106,12 @@ class ValidateOrderLookupForm(Action):
 
 
 def validation_spoke(tracker: Tracker) -> bool:
-    """Did the form's validation already reply in this turn (e.g. "no order with this number and e-mail")?"""
+    """Did the form's validation already reply in this run (e.g. "no order with this number and e-mail")?"""
     for event in reversed(tracker.events):
-        if event.get("event") == "bot":
+        kind = event.get("event")
+        if kind == "bot":
             return True
-        if event.get("event") in ("user", "action") and event.get("name") in (None, FORM):
+        if kind == "user" or (kind == "action" and event.get("name") == FORM):
             return False
     return False
 

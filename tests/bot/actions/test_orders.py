@@ -336,6 +336,12 @@ def test_a_question_asked_with_the_details_is_answered_even_if_the_model_said_in
     }
     assert implied_request(parse) == "track_order"
     assert implied_request({**parse, "text": "HM100106 lucas.moreau@example.fr"}) is None
+    late = {
+        "text": "still not received! HM-100106 lucas.moreau@example.fr",
+        "intent_ranking": [{"name": "inform", "confidence": 1.0}, {"name": "faq", "confidence": 0.7}],
+        "response_selector": {"faq": {"response": {"intent_response_key": "faq/parcel_delayed"}}},
+    }
+    assert implied_request(late) == "track_order"  # the FAQ topic the model saw is a question about the order
 
 
 def test_a_late_parcel_with_its_order_details_gets_the_tracking(demo_db: str) -> None:
