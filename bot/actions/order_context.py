@@ -24,26 +24,28 @@ ANSWERS_TO_THE_QUESTION = frozenset({"affirm", "deny"})
 
 
 class ActionExtractOrderRequest(Action):
+    """The order question of a message that is not an order intent: a follow-up, or details with a question."""
+
     def name(self) -> str:
         return "action_extract_order_request"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        events: list[EventType] = []
         follow_up = follow_up_request(tracker)
         if follow_up:
-            events.append(SlotSet("order_request", follow_up))
-        elif latest_intent(tracker) == "inform" and not tracker.get_slot("order_request"):
+            return [SlotSet("order_request", follow_up), SlotSet("faq_is_about_order", True)]
+        events: list[EventType] = []
+        if tracker.get_slot("faq_is_about_order") is not None:  # true for one message only
+            events.append(SlotSet("faq_is_about_order", None))
+        if latest_intent(tracker) == "inform" and not tracker.get_slot("order_request"):
             implied = implied_request(tracker.latest_message)
             if implied:
                 events.append(SlotSet("order_request", implied))
-        if follow_up:
-            events.append(SlotSet("faq_is_about_order", True))
-        elif tracker.get_slot("faq_is_about_order") is not None:
-            events.append(SlotSet("faq_is_about_order", None))
         return events
 
 
 class ValidateSlotMappings(ValidationAction):
+    """Rasa's global slot validation, run after the mappings of every customer message."""
+
     def name(self) -> str:
         return "action_validate_slot_mappings"
 
