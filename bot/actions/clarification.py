@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 MAX_SUGGESTIONS = 3
-SUGGESTIBLE_INTENTS = ("track_order", "cancel_order", "modify_order", "return_order")
 MIN_CANDIDATE_CONFIDENCE = 0.05
 
 
@@ -19,8 +18,9 @@ class Suggestion:
     payload: str
 
 
-def candidates(parse: Mapping[str, Any]) -> list[str]:
-    """Best guesses, best first, as `faq/<topic>` or intent names; at most three."""
+def candidates(parse: Mapping[str, Any], suggestible_intents: Iterable[str]) -> list[str]:
+    """Best guesses, best first, as `faq/<topic>` or intent names (of `suggestible_intents`); at most three."""
+    suggestible = frozenset(suggestible_intents)
     found: list[str] = []
     topics = ((parse.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
     for ranked in parse.get("intent_ranking") or []:
@@ -29,7 +29,7 @@ def candidates(parse: Mapping[str, Any]) -> list[str]:
             continue
         if name == "faq":
             found += [str(t["intent_response_key"]) for t in topics[:MAX_SUGGESTIONS] if t.get("intent_response_key")]
-        elif name in SUGGESTIBLE_INTENTS:
+        elif name in suggestible:
             found.append(str(name))
     unique = list(dict.fromkeys(found))
     return unique[:MAX_SUGGESTIONS]

@@ -13,7 +13,6 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.language import conversation_language
-from harmony.orders.references import mask_email
 from harmony.orders.verification import MAX_FAILED_ATTEMPTS
 
 LAST_INTENTS = 5
@@ -39,14 +38,13 @@ def handoff_summary(tracker: Tracker, reason: str, **known: Any) -> dict[str, An
 
     `known` overrides slots the current action has just decided (e.g. the order it verified).
     """
-    email = tracker.get_slot("verified_email")
     failures = int(tracker.get_slot("verification_failures") or 0)
     return {
         "reason": reason,
         "language": conversation_language(tracker),
         "shop": tracker.get_slot("shop"),
         "verified_order": tracker.get_slot("verified_order"),
-        "verified_email": mask_email(email) if email else None,
+        "verified_email": tracker.get_slot("verified_email_masked"),
         "verification": "verified"
         if tracker.get_slot("verified_order")
         else ("locked" if failures >= MAX_FAILED_ATTEMPTS else "not verified"),

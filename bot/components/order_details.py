@@ -18,10 +18,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.actions.order_intents import details_intent
 from bot.components.intent_override import override_intent
-from harmony.orders.references import looks_like_order_details
-
-ORDER_QUESTIONS = frozenset({"track_order", "cancel_order", "return_order", "modify_order", "inform"})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -46,7 +44,6 @@ class OrderDetailsIntent(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             predicted = (message.data.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            text = str(message.get(TEXT) or "")
-            if predicted not in ORDER_QUESTIONS and looks_like_order_details(text):
+            if details_intent(predicted, str(message.get(TEXT) or "")):
                 override_intent(message, self._intent, 1.0)
         return messages

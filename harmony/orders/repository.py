@@ -52,8 +52,22 @@ def _verified(number: str, email: str) -> Select[tuple[Order]]:
     )
 
 
+def _of_customer(number: str, customer_id: int) -> Select[tuple[Order]]:
+    """An order of the customer verified earlier in the conversation (by their id, not their e-mail)."""
+    return (
+        select(Order)
+        .where(Order.number == number.upper(), Order.customer_id == customer_id)
+        .options(selectinload(Order.items), selectinload(Order.customer))
+    )
+
+
 def find_verified_order(session: Session, number: str, email: str) -> OrderFacts | None:
     order = session.scalars(_verified(number, email)).one_or_none()
+    return to_facts(order) if order else None
+
+
+def find_customer_order(session: Session, number: str, customer_id: int) -> OrderFacts | None:
+    order = session.scalars(_of_customer(number, customer_id)).one_or_none()
     return to_facts(order) if order else None
 
 
@@ -63,6 +77,7 @@ class Verification:
 
     order: OrderFacts | None = None
     locked_until: datetime | None = None
+    customer_id: int | None = None  # the order's customer, when found
 
 
 def verify_order(session: Session, attempt: Attempt, now: datetime, conversation_id: str) -> Verification:
@@ -78,7 +93,7 @@ def verify_order(session: Session, attempt: Attempt, now: datetime, conversation
     if order is None:
         return Verification(locked_until=record_failure(session, attempt, now))
     record_success(session, attempt, order.customer_id, conversation_id, now)
-    return Verification(order=to_facts(order))
+    return Verification(order=to_facts(order), customer_id=order.customer_id)
 
 
 def cancel_verified_order(
@@ -94,7 +109,29 @@ def cancel_verified_order(
     The row is locked (PostgreSQL) and the rule re-checked inside the transaction, so a
     confirmation sent twice, or after the window closed, never cancels twice or late.
     """
-    order = session.scalars(_verified(number, email).with_for_update(of=Order)).one_or_none()
+    return _cancel(session, _verified(number, email), policies, now, conversation_id)
+
+
+def cancel_customer_order(
+    session: Session,
+    number: str,
+    customer_id: int,
+    policies: Mapping[str, MarketPolicy],
+    now: datetime,
+    conversation_id: str,
+) -> tuple[OrderFacts, CancellationDecision] | None:
+    """`cancel_verified_order` for the customer verified earlier in the conversation (by id)."""
+    return _cancel(session, _of_customer(number, customer_id), policies, now, conversation_id)
+
+
+def _cancel(
+    session: Session,
+    query: Select[tuple[Order]],
+    policies: Mapping[str, MarketPolicy],
+    now: datetime,
+    conversation_id: str,
+) -> tuple[OrderFacts, CancellationDecision] | None:
+    order = session.scalars(query.with_for_update(of=Order)).one_or_none()
     if order is None:
         return None
     decision = decide_cancellation(to_facts(order), policies[order.market], now)

@@ -1,7 +1,9 @@
-"""What the customer has told us to identify an order, and what to ask next (DESIGN §7).
+"""What the customer has told us to identify an order, and what the look-up needs next (DESIGN §7).
 
-An order is shown only once its number and the e-mail on it matched in one query; the
-state below is what the conversation remembers between messages (kept in Rasa slots).
+An order is shown only once its number and the e-mail on it matched in one query. The state
+below is what the conversation remembers between messages (kept in Rasa slots): the number
+and e-mail given and not checked yet, and once checked, the order and its customer's id,
+never the e-mail (the e-mail given for the check is forgotten by the check).
 """
 
 from __future__ import annotations
@@ -19,16 +21,17 @@ class NextStep(Enum):
     ASK_NUMBER = "ask_number"
     ASK_EMAIL = "ask_email"
     LOOK_UP = "look_up"  # number and e-mail given together: one query decides
-    LOOK_UP_VERIFIED = "look_up_verified"  # a number with the e-mail verified earlier
+    LOOK_UP_VERIFIED = "look_up_verified"  # a new number of the customer verified earlier
+    IDENTIFIED = "identified"  # the verified order, no new number: nothing to ask
     LOCKED = "locked"
 
 
 @dataclass(frozen=True)
 class VerificationState:
     number: str | None = None  # given, not verified yet
-    email: str | None = None
+    email: str | None = None  # given for the check, forgotten by it
     verified_order: str | None = None
-    verified_email: str | None = None
+    verified_customer: str | None = None  # the customer's id in the app database
     failures: int = 0
 
     @property
@@ -51,16 +54,27 @@ class VerificationState:
         target = self.target()
         if target and self.email:
             return NextStep.LOOK_UP
-        if target and self.verified_email and not self.email:
+        if self.number and self.verified_customer:
             return NextStep.LOOK_UP_VERIFIED
+        if target and self.verified_customer:
+            return NextStep.IDENTIFIED
         if target:
             return NextStep.ASK_EMAIL
         if self.email:
             return NextStep.ASK_NUMBER
         return NextStep.ASK_NUMBER_AND_EMAIL
 
-    def verified(self, number: str, email: str) -> VerificationState:
-        return VerificationState(verified_order=number, verified_email=email, failures=self.failures)
+    def missing(self) -> list[str]:
+        """What the look-up form still has to ask for: `order_number`, `order_email`, or nothing."""
+        step = self.next_step()
+        if step is NextStep.ASK_NUMBER_AND_EMAIL or step is NextStep.ASK_NUMBER:
+            return ["order_number"] + ([] if self.email else ["order_email"])
+        if step is NextStep.ASK_EMAIL:
+            return ["order_email"]
+        return []
+
+    def verified(self, number: str, customer: str) -> VerificationState:
+        return VerificationState(verified_order=number, verified_customer=customer, failures=self.failures)
 
     def failed(self) -> VerificationState:
         """A wrong number or a wrong e-mail: forget both, count the attempt."""
@@ -68,4 +82,4 @@ class VerificationState:
 
     def needs_own_email(self) -> VerificationState:
         """The number is not one of the verified customer's orders: verify it from scratch."""
-        return replace(self, email=None, verified_order=None, verified_email=None)
+        return replace(self, email=None, verified_order=None, verified_customer=None)

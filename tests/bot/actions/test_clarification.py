@@ -1,6 +1,7 @@
 """Candidates for "did you mean ...?" and the second failure in a row."""
 
 from bot.actions.clarification import candidates, is_second_failure_in_a_row, suggestions
+from bot.actions.order_intents import order_requests
 
 PARSE = {
     "intent": {"name": "nlu_fallback", "confidence": 0.45},
@@ -29,7 +30,7 @@ INTENT_TITLES = {"track_order": {"fr": "Suivre ma commande", "en": "Track my ord
 
 
 def test_at_most_three_candidates_best_first() -> None:
-    assert candidates(PARSE) == ["faq/shipping_cost", "faq/delivery_time", "faq/return_costs"]
+    assert candidates(PARSE, order_requests()) == ["faq/shipping_cost", "faq/delivery_time", "faq/return_costs"]
 
 
 def test_order_intents_are_candidates_and_small_talk_is_not() -> None:
@@ -37,7 +38,7 @@ def test_order_intents_are_candidates_and_small_talk_is_not() -> None:
         **PARSE,
         "intent_ranking": [{"name": "greet", "confidence": 0.5}, {"name": "track_order", "confidence": 0.3}],
     }
-    assert candidates(parse) == ["track_order"]
+    assert candidates(parse, order_requests()) == ["track_order"]
 
 
 def test_buttons_are_titled_in_the_conversation_language() -> None:

@@ -3,7 +3,6 @@
 Each demo order of ../shared/fixtures/demo_orders.yml is checked against its `case:` line.
 """
 
-import asyncio
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,15 +10,13 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 from babel.dates import format_date
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
-from bot.actions.faq import ActionClarifyQuestion
-from bot.actions.orders import implied_request
+from bot.actions.order_conversation import implied_request
 from harmony.database_setup import load_fixture_file
 from harmony.db.engine import make_engine, session_factory
 from harmony.db.models import AuditRecord, Order
+from harmony.kb.order_texts import message
 from harmony.settings import load_settings
 from tests.bot.actions.order_chat import OrderChat
 
@@ -297,15 +294,7 @@ def test_modification_explains_the_rule_and_hands_off_with_the_order(demo_db: st
 def test_order_details_the_nlu_was_unsure_about_still_reach_the_verification(demo_db: str) -> None:
     chat = OrderChat(language="en")
     chat.text("where is my order?", "track_order")
-    latest = {
-        "text": "hm100106 lucas.moreau@example.fr",
-        "intent": {"name": "nlu_fallback", "confidence": 0.4},
-        "entities": [],
-    }
-    tracker = Tracker(chat.sender_id, dict(chat.slots), latest, list(chat.events), False, None, {}, "action_listen")
-    dispatcher = CollectingDispatcher()
-    asyncio.run(ActionClarifyQuestion().run(dispatcher, tracker, {}))
-    assert "Colissimo" in "\n".join(m["text"] for m in dispatcher.messages)
+    assert "Colissimo" in chat.text("hm100106 lucas.moreau@example.fr", "nlu_fallback")
 
 
 def test_faq_like_follow_ups_right_after_an_order_are_about_that_order(demo_db: str) -> None:
@@ -347,6 +336,12 @@ def test_a_question_asked_with_the_details_is_answered_even_if_the_model_said_in
     }
     assert implied_request(parse) == "track_order"
     assert implied_request({**parse, "text": "HM100106 lucas.moreau@example.fr"}) is None
+    late = {
+        "text": "still not received! HM-100106 lucas.moreau@example.fr",
+        "intent_ranking": [{"name": "inform", "confidence": 1.0}, {"name": "faq", "confidence": 0.7}],
+        "response_selector": {"faq": {"response": {"intent_response_key": "faq/parcel_delayed"}}},
+    }
+    assert implied_request(late) == "track_order"  # the FAQ topic the model saw is a question about the order
 
 
 def test_a_late_parcel_with_its_order_details_gets_the_tracking(demo_db: str) -> None:
@@ -354,3 +349,61 @@ def test_a_late_parcel_with_its_order_details_gets_the_tracking(demo_db: str) ->
         "toujours pas reçu ! HM-100106 lucas.moreau@example.fr", "faq/parcel_delayed"
     )
     assert "Colissimo" in answer and "6A98765432109" in answer
+
+
+# --- the look-up form and explicit confirmations ------------------------------------
+
+
+def test_the_form_asks_for_what_is_missing_and_takes_six_digits_once_it_asked_for_the_number(demo_db: str) -> None:
+    chat = OrderChat(language="en")
+    assert chat.text("where is my order?", "track_order") == message("ask_number_and_email", "en")
+    assert chat.text("lucas.moreau@example.fr", "inform") == message("ask_number", "en")
+    assert chat.slots["requested_slot"] == "order_number"
+    assert "Colissimo" in chat.text("it's 100106", "inform")
+    assert chat.active_loop is None
+
+
+def test_the_email_given_for_the_check_does_not_stay_in_the_conversation(demo_db: str) -> None:
+    chat, _ = verified_chat("HM-100106", "where is", "track_order")
+    assert chat.slots["order_email"] is None
+    assert chat.slots["verified_order"] == "HM-100106"
+    assert str(chat.slots["verified_customer"]).isdigit()  # the customer's id, not their address
+    assert chat.slots["verified_email_masked"] == "l***@example.fr"
+    assert not [value for value in chat.slots.values() if "lucas.moreau" in str(value)]
+    assert not [e for e in chat.events if e.get("event") == "slot" and "lucas.moreau" in str(e["value"])]
+    failed = OrderChat()
+    failed.text("where is HM-100106? my email is someone@example.fr", "track_order")
+    assert failed.slots["order_email"] is None and failed.slots["order_number"] is None
+
+
+def test_an_faq_question_while_the_form_asks_is_answered_and_the_next_details_continue(demo_db: str) -> None:
+    chat = OrderChat(language="fr")
+    chat.text("où est ma commande ?", "track_order")
+    assert chat.text("c'est combien la livraison ?", "faq/shipping_cost") == "utter_faq/shipping_cost"
+    assert chat.active_loop is None  # it stopped asking
+    assert "Colissimo" in chat.text("HM-100106 lucas.moreau@example.fr", "inform")
+
+
+def test_an_faq_question_while_the_cancellation_question_is_pending_withdraws_it_and_says_so(demo_db: str) -> None:
+    chat, _ = verified_chat("HM-100101", "je veux annuler ma commande", "cancel_order", "fr")
+    reply = chat.say("comment je peux payer ?", "faq/payment_methods")
+    assert reply[0]["text"] == message("cancel_not_confirmed", "fr", number="HM-100101")
+    assert reply[1]["response"] == "utter_faq/payment_methods"
+    assert chat.slots["cancellation_pending"] is None
+    assert chat.text("oui", "affirm") == "utter_how_can_i_help"  # a yes later is not a yes to the question
+    assert _order_and_audits(demo_db, "HM-100101") == ("processing", 0)
+
+
+def test_a_no_keeps_the_order_and_a_yes_without_a_question_asks_what_to_do(demo_db: str) -> None:
+    chat, _ = verified_chat("HM-100102", "annuler", "cancel_order", "fr")
+    assert "n'est pas annulée" in chat.text("non", "deny")
+    assert chat.text("oui", "affirm") == "utter_how_can_i_help"
+    assert _order_and_audits(demo_db, "HM-100102") == ("processing", 0)
+
+
+def test_the_hand_off_summary_shows_the_masked_email_only(demo_db: str) -> None:
+    chat = OrderChat(language="en")
+    chat.text("change my order HM-100101", "modify_order")
+    handoff = chat.say("claire.martin@example.fr", "inform")[-1]["custom"]["handoff"]
+    assert handoff["verified_email"] == "c***@example.fr"
+    assert handoff["verification"] == "verified"

@@ -27,9 +27,17 @@ def test_locked_after_the_fifth_failure() -> None:
 
 
 def test_a_verified_customer_asking_about_another_number() -> None:
-    verified = VerificationState().verified("HM-100106", "lucas.moreau@example.fr")
-    assert verified.next_step() is NextStep.LOOK_UP_VERIFIED  # follow-up on the same order
+    verified = VerificationState().verified("HM-100106", "42")
+    assert (verified.next_step(), verified.missing()) == (NextStep.IDENTIFIED, [])  # follow-up, same order
     other = verified.with_details_from("and HM-100101?", False)
-    assert (other.target(), other.next_step()) == ("HM-100101", NextStep.LOOK_UP_VERIFIED)
+    assert (other.target(), other.next_step(), other.missing()) == ("HM-100101", NextStep.LOOK_UP_VERIFIED, [])
     fresh = other.needs_own_email()
-    assert (fresh.verified_email, fresh.next_step()) == (None, NextStep.ASK_EMAIL)
+    assert (fresh.verified_customer, fresh.next_step(), fresh.missing()) == (None, NextStep.ASK_EMAIL, ["order_email"])
+
+
+def test_the_form_asks_for_what_is_missing() -> None:
+    assert VerificationState().missing() == ["order_number", "order_email"]
+    assert VerificationState(email="x@example.ro").missing() == ["order_number"]
+    assert VerificationState(number="HM-200201").missing() == ["order_email"]
+    assert VerificationState(number="HM-200201", email="x@example.ro").missing() == []
+    assert VerificationState(failures=MAX_FAILED_ATTEMPTS).missing() == []
