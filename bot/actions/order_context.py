@@ -4,17 +4,17 @@
   implied by order details ("has it shipped? HM-100106 ..."), or an FAQ-like follow-up right
   after an order answer ("and can I return it?"), which also sets `faq_is_about_order` so
   that a rule sends it to the order look-up instead of the FAQ answer.
-- `action_validate_slot_mappings` (Rasa's global slot validation, which runs right after the
-  mappings and is the one whose messages Rasa sends) withdraws a pending cancellation
-  question on any answer but a yes or a no, and says so: only an explicit yes to the
-  question just asked cancels (DESIGN §7).
+- `withdrawn_cancellation` (called by Rasa's global slot validation, `bot/actions/slot_validation.py`,
+  the one whose messages Rasa sends) withdraws a pending cancellation question on any answer
+  but a yes or a no, and says so: only an explicit yes to the question just asked cancels
+  (DESIGN §7).
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, Tracker, ValidationAction
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -43,19 +43,10 @@ class ActionExtractOrderRequest(Action):
         return events
 
 
-class ValidateSlotMappings(ValidationAction):
-    """Rasa's global slot validation, run after the mappings of every customer message."""
-
-    def name(self) -> str:
-        return "action_validate_slot_mappings"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        return [SlotSet(name, value) for name, value in self.extract_cancellation_pending(dispatcher, tracker).items()]
-
-    def extract_cancellation_pending(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
-        """The question stays pending for a yes or a no only; anything else withdraws it, and says so."""
-        pending = tracker.get_slot("cancellation_pending")
-        if not pending or latest_intent(tracker) in ANSWERS_TO_THE_QUESTION:
-            return {}
-        OrderTurn(dispatcher, tracker).say_message("cancel_not_confirmed", number=str(pending))
-        return {"cancellation_pending": None}
+def withdrawn_cancellation(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The question stays pending for a yes or a no only; anything else withdraws it, and says so."""
+    pending = tracker.get_slot("cancellation_pending")
+    if not pending or latest_intent(tracker) in ANSWERS_TO_THE_QUESTION:
+        return []
+    OrderTurn(dispatcher, tracker).say_message("cancel_not_confirmed", number=str(pending))
+    return [SlotSet("cancellation_pending", None)]

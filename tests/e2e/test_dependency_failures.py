@@ -143,6 +143,29 @@ def test_the_action_server_down_gets_the_polite_notice_and_answers_again_once_it
     asyncio.run(scenario())
 
 
+def test_a_conversation_begun_while_the_action_server_is_down_keeps_its_pages_shop_and_language(
+    own_stack: Stack,
+) -> None:
+    """Rasa's session start (a custom action) failed: once the server is back, the page's shop and language hold."""
+
+    async def scenario() -> None:
+        widget = Widget(own_stack.settings.gateway_url, "ro", "ro")
+        await widget.open()
+        own_stack.actions.stop()
+        try:
+            await widget.say("cât costă livrarea?")  # the conversation's first message
+            assert await widget.next_text() == handoff_text("unavailable", "ro")
+            await _nothing_more(widget, 1.0)
+        finally:
+            own_stack.actions.start()
+            own_stack.actions.wait_ready(ACTION_START_TIMEOUT)
+        await widget.say("cât costă livrarea?")
+        assert await widget.next_text() == load_faq()["shipping_cost"].parts("ro", "ro")[0]
+        await widget.close()
+
+    asyncio.run(scenario())
+
+
 class StoppedPostgres:
     """The stack's PostgreSQL server stopped with `pg_ctl stop`, then started again on its data."""
 

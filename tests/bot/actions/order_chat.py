@@ -21,10 +21,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.faq import ActionAnswerFaq, ActionClarifyQuestion
 from bot.actions.handoff import ActionRequestHandoff
-from bot.actions.order_context import ActionExtractOrderRequest, ValidateSlotMappings
+from bot.actions.order_context import ActionExtractOrderRequest
 from bot.actions.order_intents import details_intent, order_requests
 from bot.actions.order_lookup import ActionAskOrderEmail, ActionAskOrderNumber, ValidateOrderLookupForm
 from bot.actions.orders import ActionAnswerOrderQuestion, ActionCancelOrder, ActionKeepOrder
+from bot.actions.slot_validation import ValidateSlotMappings
 
 FORM = "order_lookup_form"
 ASK = {"order_number": ActionAskOrderNumber(), "order_email": ActionAskOrderEmail()}
