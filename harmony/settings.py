@@ -48,6 +48,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # peers whose first X-Forwarded-For hop is the client
     client_key_secret_from_env: str | None = field(default=None, repr=False)
     rate_limits: tuple[tuple[str, int, float], ...] = ()  # (name, events, seconds) replacing a default
+    failed_checks: tuple[tuple[str, int], ...] = ()  # (key kind, failures before a lock-out) replacing a default
 
     @property
     def gateway_url(self) -> str:
@@ -175,6 +176,18 @@ def _rate_limits(env: Mapping[str, str]) -> tuple[tuple[str, int, float], ...]:
     return tuple(limits)
 
 
+def _failed_checks(env: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
+    """`HARMONY_FAILED_CHECKS=email=5,order=5,client=20`: failed order checks of a key before it is locked."""
+    raw = env.get("HARMONY_FAILED_CHECKS", "").strip()
+    limits = []
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        kind, _, count = part.partition("=")
+        if kind.strip() not in ("email", "order", "client") or not count.strip().isdigit() or int(count) <= 0:
+            raise SettingsError(f"HARMONY_FAILED_CHECKS: {part!r} is not email|order|client=<positive number>")
+        limits.append((kind.strip(), int(count)))
+    return tuple(limits)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -206,4 +219,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=tuple(p.strip() for p in env.get("HARMONY_TRUSTED_PROXY", "").split(",") if p.strip()),
         client_key_secret_from_env=env.get("HARMONY_CLIENT_KEY_SECRET", "").strip() or None,
         rate_limits=_rate_limits(env),
+        failed_checks=_failed_checks(env),
     )

@@ -22,6 +22,7 @@ from harmony.orders.repository import find_customer_order, verify_order
 from harmony.orders.store import OrderStoreUnavailable
 from harmony.orders.throttle import Attempt
 from harmony.orders.verification import MAX_FAILED_ATTEMPTS, NextStep, VerificationState
+from harmony.settings import load_settings
 
 FORM = "order_lookup_form"
 REQUESTED_SLOT = "requested_slot"
@@ -74,9 +75,9 @@ class ValidateOrderLookupForm(Action):
         """Number and e-mail in one query; a wrong one of either gets the same reply."""
         number, email = str(state.target()), str(state.email)
         with turn.store.transaction() as session:
-            verification = verify_order(
-                session, Attempt(number, email, client_of(turn.tracker)), turn.now, turn.tracker.sender_id
-            )
+            attempt = Attempt(number, email, client_of(turn.tracker))
+            limits = dict(load_settings().failed_checks)
+            verification = verify_order(session, attempt, turn.now, turn.tracker.sender_id, limits)
         order = verification.order
         if order is None or verification.customer_id is None:
             failed = state.failed()

@@ -39,6 +39,8 @@ def service_env(settings: Settings, base: Mapping[str, str] | None = None) -> di
     if settings.rate_limits:  # the gateway's limits as these settings say (tests, benchmarks)
         rules = (f"{name}={events}/{seconds:g}" for name, events, seconds in settings.rate_limits)
         env["HARMONY_RATE_LIMITS"] = ",".join(rules)
+    if settings.failed_checks:
+        env["HARMONY_FAILED_CHECKS"] = ",".join(f"{kind}={count}" for kind, count in settings.failed_checks)
     # A pinned clock (tests, demos) reaches the services as the settings say, never from elsewhere.
     env.pop("HARMONY_CLOCK_START", None)
     if settings.clock_start is not None:

@@ -17,7 +17,7 @@ from harmony.db.models import AuditRecord, Customer, Order
 from harmony.kb.order_policies import MarketPolicy
 from harmony.orders.cancellation import CancellationDecision, decide_cancellation
 from harmony.orders.facts import ItemFacts, OrderFacts
-from harmony.orders.throttle import Attempt, locked_until, record_failure, record_success
+from harmony.orders.throttle import MAX_FAILURES, Attempt, locked_until, record_failure, record_success
 
 ASSISTANT_ACTOR = "assistant"
 ITEM_FIELDS = tuple(f.name for f in fields(ItemFacts))  # the order_items columns of the same names
@@ -80,7 +80,13 @@ class Verification:
     customer_id: int | None = None  # the order's customer, when found
 
 
-def verify_order(session: Session, attempt: Attempt, now: datetime, conversation_id: str) -> Verification:
+def verify_order(
+    session: Session,
+    attempt: Attempt,
+    now: datetime,
+    conversation_id: str,
+    max_failures: Mapping[str, int] = MAX_FAILURES,
+) -> Verification:
     """Look the order up unless a key of `attempt` is locked; count a failure or link the conversation.
 
     A locked key means no query at all, so guesses during a lock-out learn nothing, even the
@@ -91,7 +97,7 @@ def verify_order(session: Session, attempt: Attempt, now: datetime, conversation
         return Verification(locked_until=lock)
     order = session.scalars(_verified(attempt.number, attempt.email)).one_or_none()
     if order is None:
-        return Verification(locked_until=record_failure(session, attempt, now))
+        return Verification(locked_until=record_failure(session, attempt, now, max_failures))
     record_success(session, attempt, order.customer_id, conversation_id, now)
     return Verification(order=to_facts(order), customer_id=order.customer_id)
 

@@ -10,7 +10,7 @@ even looked up, and the reply never says which key it was.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -64,8 +64,14 @@ def locked_until(session: Session, attempt: Attempt, now: datetime) -> datetime 
     return max(ends, default=None)
 
 
-def record_failure(session: Session, attempt: Attempt, now: datetime) -> datetime | None:
-    """Count a failed check on every key; returns the end of the lock-out it started, if any."""
+def record_failure(
+    session: Session, attempt: Attempt, now: datetime, max_failures: Mapping[str, int] = MAX_FAILURES
+) -> datetime | None:
+    """Count a failed check on every key; returns the end of the lock-out it started, if any.
+
+    `max_failures` replaces some of the defaults (`HARMONY_FAILED_CHECKS`).
+    """
+    limits = {**MAX_FAILURES, **max_failures}
     lock_end: datetime | None = None
     for kind, digest in attempt.counted_keys():
         row = _locked_row(session, kind, digest, now)
@@ -73,7 +79,7 @@ def record_failure(session: Session, attempt: Attempt, now: datetime) -> datetim
             row.failures, row.lockouts = 0, 0
         row.failures += 1
         row.last_failure_at = now
-        if row.failures >= MAX_FAILURES[kind]:
+        if row.failures >= limits[kind]:
             row.locked_until = now + lockout_length(row.lockouts)
             row.failures, row.lockouts = 0, row.lockouts + 1
             lock_end = max(lock_end or row.locked_until, row.locked_until)

@@ -40,7 +40,7 @@ NO_GATEWAY_LIMITS = ",".join(
 
 @pytest.fixture(scope="module")
 def attacked_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    yield from _running(tmp_path_factory, {"HARMONY_RATE_LIMITS": NO_GATEWAY_LIMITS})
+    yield from _running(tmp_path_factory, {"HARMONY_RATE_LIMITS": NO_GATEWAY_LIMITS, "HARMONY_FAILED_CHECKS": ""})
 
 
 def _guesses(seed: int) -> list[str]:

@@ -9,8 +9,8 @@ from harmony.database_setup import load_fixture_file
 from harmony.db.models import VerificationFailure, VerifiedConversation
 from harmony.orders.repository import Verification, verify_order
 from harmony.orders.store import OrderStore
-from harmony.orders.throttle import Attempt, key_digest, lockout_length
-from harmony.settings import load_settings
+from harmony.orders.throttle import Attempt, key_digest, lockout_length, record_failure
+from harmony.settings import SettingsError, load_settings
 
 NOW = datetime(2026, 12, 8, 9, 0, tzinfo=timezone.utc)
 OWNER = "lucas.moreau@example.fr"
@@ -99,3 +99,17 @@ def test_the_table_keeps_digests_not_emails_numbers_or_clients(store: OrderStore
         ("client", key_digest("client", "203.0.113.9")),
     }
     assert not any(OWNER in digest or "100777" in digest for _kind, digest in stored)
+
+
+def test_the_limits_can_be_set_per_kind(store: OrderStore) -> None:
+    """`HARMONY_FAILED_CHECKS` replaces some of the defaults (e.g. a shared test stack)."""
+    attempt = Attempt("HM-100555", OWNER)
+    with store.transaction() as session:
+        assert record_failure(session, attempt, NOW, {"email": 2}) is None
+        assert record_failure(session, attempt, NOW, {"email": 2}) == NOW + timedelta(minutes=15)
+    assert load_settings({"HARMONY_FAILED_CHECKS": "email=2, client=50"}).failed_checks == (
+        ("email", 2),
+        ("client", 50),
+    )
+    with pytest.raises(SettingsError):
+        load_settings({"HARMONY_FAILED_CHECKS": "phone=3"})
