@@ -155,12 +155,12 @@ def is_handoff_notice(text: str) -> bool:
 @pytest.fixture(scope="module")
 def fuzz_gateway(stack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """A second gateway process on the stack's services; it takes the client from X-Forwarded-For."""
-    settings = replace(stack, gateway_port=free_port())
+    settings = replace(stack, gateway_port=free_port(), rate_limits=())  # the gateway's default limits
     log = tmp_path_factory.mktemp("fuzz") / "gateway.log"
     with pytest.MonkeyPatch.context() as env:
         env.setenv("HARMONY_TRUSTED_PROXY", "127.0.0.1")
         env.delenv("HARMONY_ALLOWED_ORIGINS", raising=False)
-        env.delenv("HARMONY_RATE_LIMITS", raising=False)  # the defaults
+        env.delenv("HARMONY_RATE_LIMITS", raising=False)
         process: ManagedProcess = gateway(settings, log)
     process.start()
     try:
