@@ -6,6 +6,7 @@ out of the bot's hands, queues it for the agents and tells the customer in their
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -13,6 +14,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.language import conversation_language
+from harmony.bot_protocol import HandoffSummary
 from harmony.orders.verification import MAX_FAILED_ATTEMPTS
 
 LAST_INTENTS = 5
@@ -33,28 +35,29 @@ def last_intents(events: list[dict[str, Any]], count: int = LAST_INTENTS) -> lis
     return list(reversed(found))
 
 
-def handoff_summary(tracker: Tracker, reason: str, **known: Any) -> dict[str, Any]:
+def handoff_summary(tracker: Tracker, reason: str, **known: Any) -> HandoffSummary:
     """What the agent sees first: language, verification, order, the bot's decision, last intents.
 
     `known` overrides slots the current action has just decided (e.g. the order it verified).
     """
     failures = int(tracker.get_slot("verification_failures") or 0)
-    return {
-        "reason": reason,
-        "language": conversation_language(tracker),
-        "shop": tracker.get_slot("shop"),
-        "verified_order": tracker.get_slot("verified_order"),
-        "verified_email": tracker.get_slot("verified_email_masked"),
-        "verification": "verified"
+    summary = HandoffSummary(
+        reason=reason,
+        language=conversation_language(tracker),
+        shop=tracker.get_slot("shop"),
+        verified_order=tracker.get_slot("verified_order"),
+        verified_email=tracker.get_slot("verified_email_masked"),
+        verification="verified"
         if tracker.get_slot("verified_order")
         else ("locked" if failures >= MAX_FAILED_ATTEMPTS else "not verified"),
-        "decision": tracker.get_slot("order_decision"),
-        "last_intents": last_intents(tracker.events),
-    } | known
+        decision=tracker.get_slot("order_decision"),
+        last_intents=tuple(last_intents(tracker.events)),
+    )
+    return replace(summary, **known)
 
 
 def request_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, **known: Any) -> None:
-    dispatcher.utter_message(json_message={"handoff": handoff_summary(tracker, reason, **known)})
+    dispatcher.utter_message(json_message=handoff_summary(tracker, reason, **known).payload())
 
 
 class ActionRequestHandoff(Action):

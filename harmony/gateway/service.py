@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from harmony.bot_protocol import HandoffSummary
 from harmony.clock import Clock, process_clock
 from harmony.gateway.clients import UNKNOWN, client_key
 from harmony.gateway.handoff import Change, bot_answers, next_owner
@@ -41,7 +42,7 @@ from harmony.gateway.transcripts import (
 )
 from harmony.gateway.widget_messages import BotReply, read_rasa_turn
 from harmony.kb.handoff import agent_hours, handoff_text
-from harmony.kb.markets import PageContext, known_language, known_shop, load_markets, named_page, page_context
+from harmony.kb.markets import PageContext, load_markets, named_page, page_context
 from harmony.orders.formatting import format_moment
 
 logger = logging.getLogger("harmony.gateway")
@@ -344,8 +345,8 @@ class ChatService:
 
     # --- hand-off ------------------------------------------------------------------
 
-    async def _hand_off(self, view: ConversationView, summary: dict[str, Any], client: str, outbox: Outbox) -> None:
-        language = known_language(summary.get("language")) or view.language
+    async def _hand_off(self, view: ConversationView, summary: HandoffSummary, client: str, outbox: Outbox) -> None:
+        language = summary.language or view.language
         if not (await self.limits.handoffs_per_client.hit(client)).allowed:
             await self._system(view, handoff_text("too_many_handoffs", str(language)), outbox)
             return
@@ -358,9 +359,9 @@ class ChatService:
                 conversation.waiting_since = self.clock.now()
             conversation.owner = next_owner(conversation.owner, Change.REQUEST_AGENT)
             conversation.language = str(language)
-            conversation.shop = known_shop(summary.get("shop")) or conversation.shop  # a verified order's market
-            conversation.handoff_reason = str(summary.get("reason") or "customer_request")[:64]
-            conversation.handoff_summary = json.dumps(summary, ensure_ascii=False)
+            conversation.shop = summary.shop or conversation.shop  # a verified order's market
+            conversation.handoff_reason = summary.reason
+            conversation.handoff_summary = json.dumps(summary.as_dict(), ensure_ascii=False)
             session.flush()
             queue = [c.id for c in waiting_queue(session)]
             position = queue.index(conversation.id) + 1 if conversation.id in queue else 1

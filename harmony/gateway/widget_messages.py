@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from harmony.bot_protocol import split_context_report
+from harmony.bot_protocol import HandoffSummary, read_handoff, split_context_report
 from harmony.kb.markets import PageContext
 
 
@@ -32,18 +32,19 @@ class RasaTurn:
     shop and language the bot now answers with."""
 
     replies: list[BotReply]
-    handoff: dict[str, Any] | None
+    handoff: HandoffSummary | None
     context: PageContext | None = None
 
 
 def read_rasa_turn(messages: list[dict[str, Any]]) -> RasaTurn:
     replies: list[BotReply] = []
-    handoff: dict[str, Any] | None = None
+    handoff: HandoffSummary | None = None
     shown, context = split_context_report(messages)
     for message in shown:
         custom = message.get("custom")
-        if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
-            handoff = custom["handoff"]
+        requested = read_handoff(custom)
+        if requested is not None:
+            handoff = requested
             continue
         if isinstance(custom, dict):
             replies.append(BotReply("", custom=custom))

@@ -1,6 +1,6 @@
 """Rasa REST replies turned into the widget's bot_uttered messages."""
 
-from harmony.bot_protocol import context_report
+from harmony.bot_protocol import HandoffSummary, context_report, read_handoff
 from harmony.gateway.widget_messages import read_rasa_turn
 from harmony.kb.markets import PageContext
 
@@ -23,7 +23,7 @@ def test_text_buttons_and_a_handoff_request() -> None:
             "quick_replies": [{"content_type": "text", "title": "Yes", "payload": "/affirm"}],
         }
     ]
-    assert turn.handoff == {"reason": "modification"}
+    assert turn.handoff == HandoffSummary("modification")
 
 
 def test_other_custom_payloads_reach_the_widget_as_they_are() -> None:
@@ -51,3 +51,15 @@ def test_a_report_of_an_unknown_shop_or_language_is_ignored() -> None:
     turn = read_rasa_turn([{"custom": {"conversation": {"shop": "mars", "language": "en"}}}])
     assert turn.context is None and turn.replies == []
     assert read_rasa_turn([{"custom": {"conversation": {"shop": "ro", "language": "de"}}}]).context is None
+
+
+def test_the_hand_off_summary_is_one_typed_model_on_both_sides() -> None:
+    """What the bot's action sends is what the gateway reads; anything else in it is dropped or made safe."""
+    sent = HandoffSummary(
+        "modification", "ro", "ro", "HM-200201", "a***@example.ro", "verified", "a person", ("inform",)
+    )
+    turn = read_rasa_turn([{"custom": sent.payload()}])
+    assert turn.handoff == sent and turn.replies == []
+    hostile = {"handoff": {"reason": {"x": 1}, "language": "xx", "shop": "mars", "last_intents": "nope", "decision": 7}}
+    assert read_rasa_turn([{"custom": hostile}]).handoff == HandoffSummary("customer_request", decision="7")
+    assert read_handoff({"handoff": "not a mapping"}) is None and read_handoff(None) is None
