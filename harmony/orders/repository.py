@@ -61,11 +61,6 @@ def _of_customer(number: str, customer_id: int) -> Select[tuple[Order]]:
     )
 
 
-def find_verified_order(session: Session, number: str, email: str) -> OrderFacts | None:
-    order = session.scalars(_verified(number, email)).one_or_none()
-    return to_facts(order) if order else None
-
-
 def find_customer_order(session: Session, number: str, customer_id: int) -> OrderFacts | None:
     order = session.scalars(_of_customer(number, customer_id)).one_or_none()
     return to_facts(order) if order else None
@@ -102,22 +97,6 @@ def verify_order(
     return Verification(order=to_facts(order), customer_id=order.customer_id)
 
 
-def cancel_verified_order(
-    session: Session,
-    number: str,
-    email: str,
-    policies: Mapping[str, MarketPolicy],
-    now: datetime,
-    conversation_id: str,
-) -> tuple[OrderFacts, CancellationDecision] | None:
-    """Cancel if the market's rule still allows it at `now`, with its audit record.
-
-    The row is locked (PostgreSQL) and the rule re-checked inside the transaction, so a
-    confirmation sent twice, or after the window closed, never cancels twice or late.
-    """
-    return _cancel(session, _verified(number, email), policies, now, conversation_id)
-
-
 def cancel_customer_order(
     session: Session,
     number: str,
@@ -126,7 +105,12 @@ def cancel_customer_order(
     now: datetime,
     conversation_id: str,
 ) -> tuple[OrderFacts, CancellationDecision] | None:
-    """`cancel_verified_order` for the customer verified earlier in the conversation (by id)."""
+    """Cancel the order of the customer verified earlier in the conversation (by id), if the market's
+    rule still allows it at `now`, with its audit record.
+
+    The row is locked (PostgreSQL) and the rule re-checked inside the transaction, so a
+    confirmation sent twice, or after the window closed, never cancels twice or late.
+    """
     return _cancel(session, _of_customer(number, customer_id), policies, now, conversation_id)
 
 
