@@ -17,8 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from harmony.database_setup import prepare_database
-from harmony.db.engine import make_engine, session_factory
-from harmony.gateway.transcripts import transcript
+from harmony.db.engine import make_engine
 from harmony.kb.faq import load_faq
 from harmony.kb.handoff import handoff_text
 from harmony.launcher.processes import ManagedProcess
@@ -30,6 +29,7 @@ from tests.e2e.conftest import CLOCK_START
 from tests.e2e.gateway_client import Agent, Widget
 from tests.ports import free_port
 from tests.postgres_server import _Runner, _start, server_bin_dir
+from tests.stored_transcript import stored_transcript
 
 pytestmark = pytest.mark.e2e
 
@@ -71,12 +71,7 @@ def own_stack(tmp_path_factory: pytest.TempPathFactory, postgres_admin_url: str)
 
 
 def _stored(database_url: str, conversation_id: str) -> list[tuple[str, str]]:
-    engine = make_engine(database_url)
-    try:
-        with session_factory(engine)() as session:
-            return [(m.author, m.text) for m in transcript(session, conversation_id)]
-    finally:
-        engine.dispose()
+    return [(m.author, m.text) for m in stored_transcript(database_url, conversation_id)]
 
 
 async def _nothing_more(widget: Widget, seconds: float) -> None:

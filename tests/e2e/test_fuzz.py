@@ -24,12 +24,12 @@ import socketio
 from harmony.db.engine import make_engine, session_factory
 from harmony.gateway.models import Conversation
 from harmony.gateway.service import MAX_MESSAGE_CHARS, TRUNCATED_MARKER, storable_text
-from harmony.gateway.transcripts import transcript
 from harmony.kb.handoff import handoff_text
 from harmony.launcher.processes import ManagedProcess
 from harmony.launcher.stack import GATEWAY_START_TIMEOUT, gateway
 from harmony.settings import Settings
 from tests.ports import free_port
+from tests.stored_transcript import stored_transcript
 
 pytestmark = pytest.mark.e2e
 
@@ -415,12 +415,7 @@ async def fuzz_http(gateway_url: str, rasa_url: str, rng: random.Random, count: 
 
 
 def _stored_customer_texts(database_url: str, conversation_id: str, author: str = "customer") -> list[str]:
-    engine = make_engine(database_url)
-    try:
-        with session_factory(engine)() as session:
-            return [m.text for m in transcript(session, conversation_id) if m.author == author]
-    finally:
-        engine.dispose()
+    return [m.text for m in stored_transcript(database_url, conversation_id) if m.author == author]
 
 
 async def _ask_normal_question(url: str, sent: Sent) -> str:

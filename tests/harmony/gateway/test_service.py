@@ -30,9 +30,10 @@ from harmony.gateway.service import (
     CustomerRefused,
     in_transaction,
 )
-from harmony.gateway.transcripts import transcript, waiting_queue
+from harmony.gateway.transcripts import waiting_queue
 from harmony.kb.handoff import handoff_text
 from harmony.kb.markets import PageContext
+from tests.stored_transcript import stored_transcript
 
 PARIS, BUCHAREST, LOS_ANGELES = ZoneInfo("Europe/Paris"), ZoneInfo("Europe/Bucharest"), ZoneInfo("America/Los_Angeles")
 TUESDAY_10_IN_PARIS = datetime(2026, 12, 8, 10, 0, tzinfo=PARIS)  # inside the fr agents' hours
@@ -140,12 +141,7 @@ def run_with_service(
 
 
 def _transcript(database_url: str, conversation_id: str) -> list[tuple[str, str]]:
-    engine = make_engine(database_url)
-    try:
-        with session_factory(engine)() as session:
-            return [(m.author, m.text) for m in transcript(session, conversation_id)]
-    finally:
-        engine.dispose()
+    return [(m.author, m.text) for m in stored_transcript(database_url, conversation_id)]
 
 
 RO_PAGE, FR_PAGE = PageContext("ro", "ro"), PageContext("fr", "fr")
