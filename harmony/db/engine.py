@@ -46,6 +46,7 @@ ADDED_COLUMNS = (
     ("conversations", "site", "VARCHAR(8)"),
     ("conversations", "agent_id", "INTEGER REFERENCES agents(id)"),
     ("agents", "role", "VARCHAR(16) NOT NULL DEFAULT 'agent'"),
+    ("conversations", "delivered_id", "INTEGER"),
 )
 
 

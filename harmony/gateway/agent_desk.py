@@ -1,7 +1,7 @@
 """The agent side of conversations: the queue, opening, taking, replying, handing back and closing.
 
-Transport-free like `ChatService`: the console API calls these methods with the logged-in
-`Actor` and passes the `Outbox` that delivers to the customer's widget and to the consoles.
+Transport-free like the customer side (`harmony.gateway.service`): the console API calls these
+methods with the logged-in `Actor` and passes the `Outbox` that delivers to the customer's widget and to the consoles.
 Who may do what is `harmony.agents.permissions`; a refusal raises a `DeskRefusal` whose
 message is meant for the agent. Every take, reply, hand-back and close, done or refused, is
 written to the audit log (never the text of a reply). A change of owner is a compare-and-set
@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from harmony.agents.permissions import Actor, belongs_to_another, may_see
 from harmony.clock import Clock, process_clock
 from harmony.db.models import AuditRecord
+from harmony.gateway.conversation import ConversationView, Outbox, view_of
 from harmony.gateway.handoff import Change, HandoffError, next_owner
 from harmony.gateway.models import Conversation
-from harmony.gateway.service import ConversationView, Outbox, in_transaction
+from harmony.gateway.transactions import in_transaction
 from harmony.gateway.transcripts import add_message, agent_conversations, find_conversation, transcript, waiting_queue
 from harmony.kb.handoff import handoff_text
 
@@ -132,7 +133,7 @@ class AgentDesk:
                 values["waiting_since"] = None
             _compare_and_set(session, conversation, values)
             _audit(session, actor, action, conversation.id, "done", self.clock.now(), before=before, after=owner)
-            return _view(conversation), owner
+            return view_of(conversation), owner
 
         view, owner = await self._audited(actor, action, conversation_id, work)
         notice = {
@@ -152,7 +153,7 @@ class AgentDesk:
         an admin may write in another agent's conversation without taking it over.
         """
 
-        def work(session: Session) -> ConversationView:
+        def work(session: Session) -> int:
             conversation = _visible(session, actor, conversation_id)
             before = conversation.owner
             if not (before == "agent" and (conversation.agent_id == actor.id or actor.is_admin)):
@@ -162,12 +163,12 @@ class AgentDesk:
                     raise DeskRefusal(CLOSED_REPLY) from None
                 values = {"owner": owner, "agent_id": actor.id, "agent_name": actor.name, "waiting_since": None}
                 _compare_and_set(session, conversation, values)
-            add_message(session, conversation, "agent", text, self.clock.now(), actor.name)
+            message_id = add_message(session, conversation, "agent", text, self.clock.now(), actor.name)
             _audit(session, actor, "conversation.reply", conversation.id, "done", self.clock.now(), chars=len(text))
-            return _view(conversation)
+            return message_id
 
-        await self._audited(actor, "conversation.reply", conversation_id, work)
-        await outbox.to_customer(conversation_id, {"text": f"{actor.name}: {text}"})
+        message_id = await self._audited(actor, "conversation.reply", conversation_id, work)
+        await outbox.to_customer(conversation_id, {"text": f"{actor.name}: {text}"}, message_id)
         await outbox.to_agents({"type": "agent_message", "conversation_id": conversation_id})
 
     async def _audited(
@@ -187,13 +188,13 @@ class AgentDesk:
     async def _system(self, view: ConversationView, text: str, outbox: Outbox) -> None:
         """A gateway notice to the customer, stored in the transcript."""
 
-        def work(session: Session) -> None:
+        def work(session: Session) -> int | None:
             conversation = find_conversation(session, view.id)
-            if conversation is not None:
-                add_message(session, conversation, "system", text, self.clock.now())
+            if conversation is None:
+                return None
+            return add_message(session, conversation, "system", text, self.clock.now())
 
-        await self._db(work)
-        await outbox.to_customer(view.id, {"text": text})
+        await outbox.to_customer(view.id, {"text": text}, await self._db(work))
 
 
 def _visible(session: Session, actor: Actor, conversation_id: str) -> Conversation:
@@ -240,12 +241,6 @@ def _audit(
         )
     )
     session.flush()
-
-
-def _view(conversation: Conversation) -> ConversationView:
-    return ConversationView(
-        conversation.id, conversation.shop, conversation.language, conversation.owner, conversation.site
-    )
 
 
 def _summary_row(conversation: Conversation, now: datetime) -> dict[str, Any]:

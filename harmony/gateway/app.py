@@ -15,6 +15,7 @@ from harmony.gateway.agent_desk import AgentDesk
 from harmony.gateway.agents_hub import AgentsHub
 from harmony.gateway.console import Console
 from harmony.gateway.customer_socket import register_customer_events
+from harmony.gateway.delivery import WidgetDelivery
 from harmony.gateway.limits import Rule, memory_limits
 from harmony.gateway.pages import page_routes
 from harmony.gateway.service import MAX_MESSAGE_CHARS, ChatService
@@ -36,11 +37,11 @@ SECURITY_HEADERS = {
 class SocketOutbox:
     """Delivers to the customer's widget (its socket.io room) and to the agents' consoles."""
 
-    def __init__(self, sio: socketio.AsyncServer, hub: AgentsHub) -> None:
-        self.sio, self.hub = sio, hub
+    def __init__(self, widgets: WidgetDelivery, hub: AgentsHub) -> None:
+        self.widgets, self.hub = widgets, hub
 
-    async def to_customer(self, conversation_id: str, message: dict[str, Any]) -> None:
-        await self.sio.emit("bot_uttered", message, room=conversation_id)
+    async def to_customer(self, conversation_id: str, message: dict[str, Any], message_id: int | None = None) -> None:
+        await self.widgets.send(conversation_id, message, message_id)
 
     async def to_agents(self, event: dict[str, Any]) -> None:
         await self.hub.broadcast(event)
@@ -73,7 +74,8 @@ def build_app(settings: Settings) -> web.Application:
     )
     app = web.Application(middlewares=[_safe_errors], client_max_size=64 * 1024)
     sio.attach(app)
-    outbox = SocketOutbox(sio, hub)
+    widgets = WidgetDelivery(sio, sessions)
+    outbox = SocketOutbox(widgets, hub)
     limits = memory_limits({name: Rule(events, seconds) for name, events, seconds in settings.rate_limits})
     service = ChatService(
         sessions,
@@ -84,7 +86,7 @@ def build_app(settings: Settings) -> web.Application:
         limits=limits,
         client_secret=settings.client_key_secret(),
     )
-    register_customer_events(sio, service, outbox, settings.trusted_proxies)
+    register_customer_events(sio, service, outbox, widgets, settings.trusted_proxies)
     desk = AgentDesk(sessions, service.clock)
     console = Console(
         sessions, desk, hub, outbox, settings.agent_session_hours, service.clock, settings.trusted_proxies

@@ -8,6 +8,7 @@ socket may only write to the conversation it was confirmed for.
 
 Each socket's client address (`harmony.gateway.clients`) is what the limits count per client;
 a refused or failed `session_request` gets the notice as a `bot_uttered`, in the page's language.
+A widget confirmed again for its conversation is sent the replies it missed (`harmony.gateway.delivery`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from urllib.parse import parse_qs
 import socketio
 
 from harmony.gateway.clients import UNKNOWN, client_address
-from harmony.gateway.service import ChatService, CustomerRefused, Outbox
+from harmony.gateway.conversation import CustomerRefused, Outbox
+from harmony.gateway.delivery import WidgetDelivery
+from harmony.gateway.service import ChatService
 from harmony.kb.handoff import handoff_text
 from harmony.kb.markets import PageContext, named_page, page_context
 
@@ -55,7 +58,11 @@ def quiet_protocol_errors() -> None:
 
 
 def register_customer_events(
-    sio: socketio.AsyncServer, service: ChatService, outbox: Outbox, trusted_proxies: Collection[str] = ()
+    sio: socketio.AsyncServer,
+    service: ChatService,
+    outbox: Outbox,
+    widgets: WidgetDelivery,
+    trusted_proxies: Collection[str] = (),
 ) -> None:
     quiet_protocol_errors()
 
@@ -78,6 +85,8 @@ def register_customer_events(
         await sio.save_session(sid, {**socket, "conversation_id": view.id})
         await sio.enter_room(sid, view.id)
         await sio.emit("session_confirm", view.id, to=sid)
+        if view.id == request.get("session_id"):
+            await widgets.replay(sid, view.id)  # what it missed while disconnected, from the transcript
 
     @sio.on("user_uttered")
     async def user_uttered(sid: str, data: Any = None) -> None:

@@ -34,6 +34,9 @@ class Conversation(Base):
     handoff_reason: Mapped[str | None] = mapped_column(String(64))
     handoff_summary: Mapped[str | None] = mapped_column(Text)  # JSON from the bot
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The highest message id that reached a connected widget; NULL in conversations older than
+    # replay, which are never replayed (`harmony.gateway.delivery`).
+    delivered_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -1,7 +1,9 @@
-"""The gateway's conversations: who answers each customer message, what is stored, who is told.
+"""The customer side of conversations: who answers each customer message, what is stored, who is told.
 
-Transport-free: the socket.io handlers and the console API call these methods, and the
-`Outbox` they pass decides how to deliver to the customer's widget and to the agents.
+Transport-free: the socket.io handlers call these methods, and the `Outbox` they pass
+decides how to deliver to the customer's widget and to the agents. The other parts: the
+hand-off queue (`harmony.gateway.handoff_queue`), the agent side (`harmony.gateway.agent_desk`),
+the limits (`harmony.gateway.limits`), messages stored then sent (`harmony.gateway.customer_messages`).
 Database work runs in a worker thread so the event loop never waits on it.
 
 Cheap refusals come first: the limits (`harmony.gateway.limits`) and the size are checked
@@ -12,38 +14,34 @@ conversation's language, from memory when the database is the one down.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Any, Protocol, TypeVar
+from dataclasses import replace
+from typing import Any, TypeVar
 
 import aiohttp
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from harmony.bot_protocol import HandoffSummary
 from harmony.clock import Clock, process_clock
 from harmony.gateway.clients import UNKNOWN, client_key
+from harmony.gateway.conversation import ConversationView, CustomerRefused, Outbox, view_of
+from harmony.gateway.customer_messages import CustomerMessages
 from harmony.gateway.handoff import Change, bot_answers, next_owner
+from harmony.gateway.handoff_queue import HandoffQueue
 from harmony.gateway.limits import DEFAULT_RULES, GatewayLimits, RateLimiter, Verdict, memory_limits
-from harmony.gateway.models import ChatMessage, Conversation
+from harmony.gateway.models import ChatMessage
 from harmony.gateway.rasa_client import RasaUnavailable, ask_rasa
-from harmony.gateway.transcripts import (
-    add_message,
-    find_conversation,
-    open_conversation,
-    waiting_queue,
-)
-from harmony.gateway.widget_messages import BotReply, read_rasa_turn
-from harmony.kb.handoff import agent_hours, handoff_text
-from harmony.kb.markets import PageContext, load_markets, named_page, page_context
-from harmony.orders.formatting import format_moment
+from harmony.gateway.transactions import in_transaction
+from harmony.gateway.transcripts import add_message, find_conversation, open_conversation
+from harmony.gateway.widget_messages import read_rasa_turn
+from harmony.kb.handoff import handoff_text
+from harmony.kb.markets import PageContext, named_page, page_context
 
 logger = logging.getLogger("harmony.gateway")
 MAX_MESSAGE_CHARS = 2000
@@ -63,37 +61,6 @@ __all__ = [
     "RateLimiter",
     "in_transaction",
 ]
-
-
-class Outbox(Protocol):
-    async def to_customer(self, conversation_id: str, message: dict[str, Any]) -> None: ...
-
-    async def to_agents(self, event: dict[str, Any]) -> None: ...
-
-
-class CustomerRefused(Exception):
-    """The customer is told the notice `key` (kb/handoff.yml) instead of being served."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-@dataclass(frozen=True)
-class ConversationView:
-    id: str
-    shop: str
-    language: str
-    owner: str
-    site: str | None = None
-    offered: tuple[str, ...] = ()  # payloads of the buttons in the bot's last turn
-    new: bool = False  # no message yet
-
-
-def _view(conversation: Conversation) -> ConversationView:
-    return ConversationView(
-        conversation.id, conversation.shop, conversation.language, conversation.owner, conversation.site
-    )
 
 
 def _offered_payloads(session: Session, conversation_id: str) -> tuple[tuple[str, ...], bool]:
@@ -119,16 +86,6 @@ def storable_text(text: str) -> str:
     return _UNSTORABLE.sub("\ufffd", text)
 
 
-async def in_transaction(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
-    """Run `work` in one transaction in a worker thread, so the event loop never waits on the database."""
-
-    def run() -> T:
-        with sessions.begin() as session:
-            return work(session)
-
-    return await asyncio.to_thread(run)
-
-
 class ChatService:
     def __init__(
         self,
@@ -148,12 +105,15 @@ class ChatService:
         self.rasa_url = rasa_url
         self.rasa_timeout = rasa_timeout
         self.default_shop = default_shop
-        self.agents_online = agents_online
         self.clock = clock or process_clock()
         self.limits = limits or memory_limits()
         self.client_secret = client_secret or secrets.token_hex(32)
         # A cache of what the database says, to answer in the right language while it is down.
         self._remembered: OrderedDict[str, ConversationView] = OrderedDict()
+        self.messages = CustomerMessages(sessions, self.clock)
+        self.handoffs = HandoffQueue(
+            sessions, self.clock, self.messages, self.limits.handoffs_per_client, agents_online
+        )
 
     async def _db(self, work: Callable[[Session], T]) -> T:
         return await in_transaction(self.sessions, work)
@@ -188,12 +148,12 @@ class ChatService:
             if found is not None and (page is None or found.site in (None, page.shop)):
                 if page is not None and found.site is None:
                     found.site = page.shop
-                return _view(found)
+                return view_of(found)
             return None
 
         def new(session: Session) -> ConversationView:
             start = page or page_context(None, None, self.default_shop)
-            return _view(open_conversation(session, start, self.clock.now(), known_site=page is not None))
+            return view_of(open_conversation(session, start, self.clock.now(), known_site=page is not None))
 
         try:
             view = await self._db(existing)
@@ -264,16 +224,17 @@ class ChatService:
         turn = read_rasa_turn(answer)
         if turn.context is not None and (turn.context.shop, turn.context.language) != (view.shop, view.language):
             view = self._remember(replace(view, shop=turn.context.shop, language=turn.context.language))
-            await self._quietly(lambda s: self._follow_bot(s, view.id, turn.context))
+            await self.messages.quietly(lambda s: self._follow_bot(s, view.id, turn.context))
         if not turn.replies and turn.handoff is None:
             # Our bot answers every message; silence means a failed action (e.g. the action
             # server is down), which Rasa only logs. The customer hears about it.
             await self._system(view, handoff_text("unavailable", view.language), outbox)
             return
-        for reply in turn.replies:
-            await self._bot(view, reply, outbox)
+        await self.messages.bot_replies(view.id, turn.replies, outbox)
         if turn.handoff is not None:
-            await self._hand_off(view, turn.handoff, client, outbox)
+            queued = await self.handoffs.request(view, turn.handoff, client, outbox)
+            if queued is not None:
+                self._remember(queued)
 
     @staticmethod
     def _is_button(view: ConversationView, message: str) -> bool:
@@ -284,15 +245,9 @@ class ChatService:
         """Too many messages: told every time, stored once per burst, never passed on."""
         notice = handoff_text("too_fast", self._language_of(conversation_id, page))
         if verdict is Verdict.REFUSED_FIRST:
-            await self._quietly(lambda s: self._store(s, conversation_id, "system", notice, None, None))
-        await outbox.to_customer(conversation_id, {"text": notice})
-
-    async def _quietly(self, work: Callable[[Session], Any]) -> None:
-        """Database work whose failure the customer need not hear about (the reply still goes out)."""
-        try:
-            await self._db(work)
-        except SQLAlchemyError as exc:
-            logger.warning("database unavailable: %s", type(exc).__name__)
+            await self.messages.notice(conversation_id, notice, outbox)
+        else:
+            await outbox.to_customer(conversation_id, {"text": notice})
 
     @staticmethod
     def _page_of_custom_data(custom_data: Any) -> PageContext | None:
@@ -319,70 +274,7 @@ class ChatService:
             conversation.site, conversation.shop, conversation.language = page.shop, page.shop, page.language
         conversation.owner = next_owner(conversation.owner, Change.CUSTOMER_WRITES)
         add_message(session, conversation, "customer", text, self.clock.now())
-        return replace(_view(conversation), offered=offered, new=new)
-
-    async def _bot(self, view: ConversationView, reply: BotReply, outbox: Outbox) -> None:
-        text = reply.text if reply.custom is None else json.dumps(reply.custom, ensure_ascii=False)
-        await self._quietly(lambda s: self._store(s, view.id, "bot", text, None, reply.buttons))
-        await outbox.to_customer(view.id, reply.as_bot_uttered())
+        return replace(view_of(conversation), offered=offered, new=new)
 
     async def _system(self, view: ConversationView, text: str, outbox: Outbox) -> None:
-        await self._quietly(lambda s: self._store(s, view.id, "system", text, None, None))
-        await outbox.to_customer(view.id, {"text": text})
-
-    def _store(
-        self,
-        session: Session,
-        conversation_id: str,
-        author: str,
-        text: str,
-        author_name: str | None,
-        buttons: list[dict[str, str]] | None,
-    ) -> None:
-        conversation = find_conversation(session, conversation_id)
-        if conversation is not None:
-            add_message(session, conversation, author, text, self.clock.now(), author_name, buttons)
-
-    # --- hand-off ------------------------------------------------------------------
-
-    async def _hand_off(self, view: ConversationView, summary: HandoffSummary, client: str, outbox: Outbox) -> None:
-        language = summary.language or view.language
-        if not (await self.limits.handoffs_per_client.hit(client)).allowed:
-            await self._system(view, handoff_text("too_many_handoffs", str(language)), outbox)
-            return
-
-        def work(session: Session) -> tuple[ConversationView, int]:
-            conversation = find_conversation(session, view.id)
-            if conversation is None:
-                return view, 0
-            if conversation.owner != "waiting":
-                conversation.waiting_since = self.clock.now()
-            conversation.owner = next_owner(conversation.owner, Change.REQUEST_AGENT)
-            conversation.language = str(language)
-            conversation.shop = summary.shop or conversation.shop  # a verified order's market
-            conversation.handoff_reason = summary.reason
-            conversation.handoff_summary = json.dumps(summary.as_dict(), ensure_ascii=False)
-            session.flush()
-            queue = [c.id for c in waiting_queue(session)]
-            position = queue.index(conversation.id) + 1 if conversation.id in queue else 1
-            return _view(conversation), position
-
-        try:
-            updated, position = await self._db(work)
-        except SQLAlchemyError as exc:
-            logger.warning("database unavailable: %s", type(exc).__name__)
-            await outbox.to_customer(view.id, {"text": handoff_text("unavailable_not_saved", view.language)})
-            return
-        self._remember(updated)
-        await self._system(updated, self._queue_message(updated, position), outbox)
-        await outbox.to_agents({"type": "queue_changed"})
-
-    def _queue_message(self, view: ConversationView, position: int) -> str:
-        hours = agent_hours(view.shop)
-        now = self.clock.now()
-        if not hours.is_open(now):
-            opens = format_moment(hours.next_opening(now), now, load_markets()[view.shop].time_zone, view.language)
-            return handoff_text("closed_hours", view.language, opens=opens)
-        if self.agents_online() == 0:
-            return handoff_text("no_agent_online", view.language)
-        return handoff_text("queued", view.language, position=str(position))
+        await self.messages.notice(view.id, text, outbox)

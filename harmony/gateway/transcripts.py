@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from harmony.gateway.models import ChatMessage, Conversation
+from harmony.gateway.widget_messages import bot_uttered
 from harmony.kb.markets import PageContext
 
 SESSION_ID_BYTES = 16  # 128 random bits: unguessable, never reused
@@ -34,6 +35,7 @@ def open_conversation(session: Session, start: PageContext, now: datetime, known
         shop=start.shop,
         language=start.language,
         owner="bot",
+        delivered_id=0,
         created_at=now,
         updated_at=now,
     )
@@ -56,19 +58,24 @@ def add_message(
     now: datetime,
     author_name: str | None = None,
     buttons: list[dict[str, str]] | None = None,
-) -> None:
-    session.add(
-        ChatMessage(
-            conversation_id=conversation.id,
-            at=now,
-            author=author,
-            author_name=author_name,
-            text=text,
-            data=json.dumps({"buttons": buttons}) if buttons else None,
-        )
+    custom: dict[str, Any] | None = None,
+) -> int:
+    """Store one message; returns its id (ids grow in the order messages are stored).
+
+    `custom` is a bot's custom payload (its `text` is then that payload as JSON, for reading)."""
+    data = {key: value for key, value in (("buttons", buttons), ("custom", custom)) if value}
+    message = ChatMessage(
+        conversation_id=conversation.id,
+        at=now,
+        author=author,
+        author_name=author_name,
+        text=text,
+        data=json.dumps(data, ensure_ascii=False) if data else None,
     )
+    session.add(message)
     conversation.updated_at = now
     session.flush()
+    return message.id
 
 
 def transcript(session: Session, conversation_id: str) -> list[StoredMessage]:
@@ -82,6 +89,44 @@ def _stored(row: ChatMessage) -> StoredMessage:
     data: dict[str, Any] = json.loads(row.data) if row.data else {}
     buttons = tuple(data.get("buttons") or ())
     return StoredMessage(row.at, row.author, row.author_name, row.text, buttons)
+
+
+def widget_message(row: ChatMessage) -> dict[str, Any]:
+    """A stored bot, agent or system message as the widget's `bot_uttered` shows it."""
+    data: dict[str, Any] = json.loads(row.data) if row.data else {}
+    if row.author == "bot" and isinstance(data.get("custom"), dict):
+        return dict(data["custom"])
+    text = f"{row.author_name}: {row.text}" if row.author == "agent" and row.author_name else row.text
+    return bot_uttered(text, [b for b in data.get("buttons") or () if isinstance(b, dict)])
+
+
+def undelivered(session: Session, conversation_id: str) -> list[tuple[int, dict[str, Any]]]:
+    """The messages for the customer stored after the last one that reached a widget, in order."""
+    conversation = find_conversation(session, conversation_id)
+    if conversation is None or conversation.delivered_id is None:
+        return []
+    rows = session.scalars(
+        select(ChatMessage)
+        .where(
+            ChatMessage.conversation_id == conversation_id,
+            ChatMessage.id > conversation.delivered_id,
+            ChatMessage.author != "customer",
+        )
+        .order_by(ChatMessage.id)
+    )
+    return [(row.id, widget_message(row)) for row in rows]
+
+
+def mark_delivered(session: Session, conversation_id: str, message_id: int) -> None:
+    """Move the conversation's delivery cursor up to `message_id` (never back)."""
+    session.execute(
+        update(Conversation)
+        .where(
+            Conversation.id == conversation_id,
+            or_(Conversation.delivered_id.is_(None), Conversation.delivered_id < message_id),
+        )
+        .values(delivered_id=message_id)
+    )
 
 
 def waiting_queue(session: Session) -> list[Conversation]:

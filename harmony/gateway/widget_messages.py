@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from harmony.bot_protocol import HandoffSummary, read_handoff, split_context_report
 from harmony.kb.markets import PageContext
+
+
+def bot_uttered(text: str, buttons: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """A text and its buttons as the widget's `bot_uttered` message (buttons as quick replies)."""
+    message: dict[str, Any] = {"text": text}
+    if buttons:
+        message["quick_replies"] = [
+            {"content_type": "text", "title": b.get("title", ""), "payload": b.get("payload", "")} for b in buttons
+        ]
+    return message
 
 
 @dataclass(frozen=True)
@@ -18,12 +29,7 @@ class BotReply:
     def as_bot_uttered(self) -> dict[str, Any]:
         if self.custom is not None:
             return dict(self.custom)
-        message: dict[str, Any] = {"text": self.text}
-        if self.buttons:
-            message["quick_replies"] = [
-                {"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in self.buttons
-            ]
-        return message
+        return bot_uttered(self.text, self.buttons)
 
 
 @dataclass(frozen=True)

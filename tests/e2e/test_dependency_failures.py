@@ -113,6 +113,39 @@ def test_rasa_too_slow_gets_the_polite_notice_once_and_its_late_answer_is_never_
     asyncio.run(scenario())
 
 
+def test_a_reply_made_while_the_widget_was_away_comes_when_it_reconnects_and_only_then(own_stack: Stack) -> None:
+    pid = own_stack.rasa.pid
+    assert pid is not None
+    answer = load_faq()["shipping_cost"].parts("fr", "fr")[0]
+    database_url = own_stack.settings.database_url
+
+    async def scenario() -> None:
+        widget = Widget(own_stack.settings.gateway_url, "fr", "fr")
+        conversation = await widget.open()
+        os.killpg(pid, signal.SIGSTOP)  # the bot takes its time: the widget's connection drops meanwhile
+        try:
+            await widget.say(SHIPPING_FR)
+            while ("customer", SHIPPING_FR) not in await asyncio.to_thread(_stored, database_url, conversation):
+                await asyncio.sleep(0.1)
+            await widget.close()
+        finally:
+            os.killpg(pid, signal.SIGCONT)
+        while ("bot", answer) not in await asyncio.to_thread(_stored, database_url, conversation):
+            await asyncio.sleep(0.1)
+
+        back = Widget(own_stack.settings.gateway_url, "fr", "fr")
+        assert await back.open(conversation) == conversation
+        assert await back.next_text() == answer  # replayed from the transcript
+        await _nothing_more(back, 2.0)  # once
+        await back.close()
+        reload = Widget(own_stack.settings.gateway_url, "fr", "fr")  # a page reload: it has everything
+        assert await reload.open(conversation) == conversation
+        await _nothing_more(reload, 2.0)
+        await reload.close()
+
+    asyncio.run(scenario())
+
+
 def test_the_action_server_down_gets_the_polite_notice_and_answers_again_once_it_is_back(own_stack: Stack) -> None:
     async def scenario() -> None:
         widget = Widget(own_stack.settings.gateway_url, "fr", "fr")

@@ -44,7 +44,7 @@ class Recorder:
         self.customer: list[tuple[str, dict[str, Any]]] = []
         self.agents: list[dict[str, Any]] = []
 
-    async def to_customer(self, conversation_id: str, message: dict[str, Any]) -> None:
+    async def to_customer(self, conversation_id: str, message: dict[str, Any], message_id: int | None = None) -> None:
         self.customer.append((conversation_id, message))
 
     async def to_agents(self, event: dict[str, Any]) -> None:

@@ -1,0 +1,81 @@
+"""Delivering the stored messages to the customer's widget, and replaying the ones it missed.
+
+Every message for the customer (bot, agent, system) is stored before it is sent, with an id
+that grows in storing order. `conversations.delivered_id` is the highest id that reached a
+connected widget: it moves only after the message was emitted while a widget of the
+conversation was connected. A message stored but never emitted (its gateway was killed) or
+emitted while no widget was connected (the connection had dropped) stays after the cursor;
+when a widget confirms its session again, on any gateway, it is sent those messages, in
+order, once, and the cursor moves past them.
+
+Notices that could not be stored (the database is down) are sent and never replayed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import socketio
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from harmony.gateway.transactions import in_transaction
+from harmony.gateway.transcripts import mark_delivered, undelivered
+
+logger = logging.getLogger("harmony.gateway.delivery")
+NAMESPACE = "/"
+
+
+class WidgetPresence(Protocol):
+    async def connected(self, conversation_id: str) -> bool:
+        """Whether a widget socket of the conversation is connected now."""
+        ...
+
+
+class RoomPresence:
+    """Presence from this gateway's socket.io rooms: a widget joins its conversation's room."""
+
+    def __init__(self, sio: socketio.AsyncServer) -> None:
+        self.sio = sio
+
+    async def connected(self, conversation_id: str) -> bool:
+        return any(True for _ in self.sio.manager.get_participants(NAMESPACE, conversation_id))
+
+
+class WidgetDelivery:
+    def __init__(
+        self,
+        sio: socketio.AsyncServer,
+        sessions: sessionmaker[Session],
+        presence: WidgetPresence | None = None,
+    ) -> None:
+        self.sio, self.sessions = sio, sessions
+        self.presence = presence or RoomPresence(sio)
+
+    async def send(self, conversation_id: str, message: dict[str, Any], message_id: int | None = None) -> None:
+        """Emit to the conversation's widget; a stored message (`message_id`) is then marked delivered
+        if a widget was there to receive it."""
+        await self.sio.emit("bot_uttered", message, room=conversation_id)
+        if message_id is not None and await self.presence.connected(conversation_id):
+            await self._db(lambda s: mark_delivered(s, conversation_id, message_id))
+
+    async def replay(self, sid: str, conversation_id: str) -> int:
+        """Send one (re)connected widget socket the stored messages it has not had; returns how many."""
+        missed = await self._db(lambda s: undelivered(s, conversation_id)) or []
+        for _, message in missed:
+            await self.sio.emit("bot_uttered", message, to=sid)
+        if missed:
+            last = missed[-1][0]
+            await self._db(lambda s: mark_delivered(s, conversation_id, last))
+            logger.info("replayed %d missed message(s) to a reconnected widget", len(missed))
+        return len(missed)
+
+    async def _db(self, work: Callable[[Session], Any]) -> Any:
+        """Database work that may fail quietly: an unmarked message is replayed later, never lost."""
+        try:
+            return await in_transaction(self.sessions, work)
+        except SQLAlchemyError as exc:
+            logger.warning("database unavailable: %s", type(exc).__name__)
+            return None
