@@ -9,11 +9,18 @@ when a widget confirms its session again, on any gateway, it is sent those messa
 order, once, and the cursor moves past them.
 
 Notices that could not be stored (the database is down) are sent and never replayed.
+
+On one gateway, a conversation's replay and its live sends take turns (a lock per conversation),
+and a live send of a message the replay already sent is skipped: a widget that reconnects and
+writes at once would otherwise get a reply twice.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -26,6 +33,7 @@ from harmony.gateway.transcripts import mark_delivered, undelivered
 
 logger = logging.getLogger("harmony.gateway.delivery")
 NAMESPACE = "/"
+REMEMBERED_CURSORS = 10_000
 
 
 class WidgetPresence(Protocol):
@@ -53,24 +61,44 @@ class WidgetDelivery:
     ) -> None:
         self.sio, self.sessions = sio, sessions
         self.presence = presence or RoomPresence(sio)
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._sent_up_to: OrderedDict[str, int] = OrderedDict()  # this gateway's view of each cursor
 
     async def send(self, conversation_id: str, message: dict[str, Any], message_id: int | None = None) -> None:
         """Emit to the conversation's widget; a stored message (`message_id`) is then marked delivered
         if a widget was there to receive it."""
-        await self.sio.emit("bot_uttered", message, room=conversation_id)
-        if message_id is not None and await self.presence.connected(conversation_id):
-            await self._db(lambda s: mark_delivered(s, conversation_id, message_id))
+        if message_id is None:
+            await self.sio.emit("bot_uttered", message, room=conversation_id)
+            return
+        async with self._lock(conversation_id):
+            if message_id <= self._sent_up_to.get(conversation_id, 0):
+                return  # a replay sent it already
+            await self.sio.emit("bot_uttered", message, room=conversation_id)
+            if await self.presence.connected(conversation_id):
+                await self._mark(conversation_id, message_id)
 
     async def replay(self, sid: str, conversation_id: str) -> int:
         """Send one (re)connected widget socket the stored messages it has not had; returns how many."""
-        missed = await self._db(lambda s: undelivered(s, conversation_id)) or []
-        for _, message in missed:
-            await self.sio.emit("bot_uttered", message, to=sid)
-        if missed:
-            last = missed[-1][0]
-            await self._db(lambda s: mark_delivered(s, conversation_id, last))
-            logger.info("replayed %d missed message(s) to a reconnected widget", len(missed))
+        async with self._lock(conversation_id):
+            missed = await self._db(lambda s: undelivered(s, conversation_id)) or []
+            for _, message in missed:
+                await self.sio.emit("bot_uttered", message, to=sid)
+            if missed:
+                await self._mark(conversation_id, missed[-1][0])
+                logger.info("replayed %d missed message(s) to a reconnected widget", len(missed))
         return len(missed)
+
+    def _lock(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = self._locks[conversation_id] = asyncio.Lock()
+        return lock
+
+    async def _mark(self, conversation_id: str, message_id: int) -> None:
+        self._sent_up_to[conversation_id] = max(message_id, self._sent_up_to.pop(conversation_id, 0))
+        while len(self._sent_up_to) > REMEMBERED_CURSORS:
+            self._sent_up_to.popitem(last=False)
+        await self._db(lambda s: mark_delivered(s, conversation_id, message_id))
 
     async def _db(self, work: Callable[[Session], Any]) -> Any:
         """Database work that may fail quietly: an unmarked message is replayed later, never lost."""

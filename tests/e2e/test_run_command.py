@@ -1,5 +1,5 @@
-"""The README's run command as a user runs it: starts everything, answers, restarts a killed service,
-stops on Ctrl-C."""
+"""The README's run command as a user runs it: starts everything, answers, restarts a killed service
+while 20 customers chat through the widget (nothing lost, nothing answered twice), stops on Ctrl-C."""
 
 import contextlib
 import os
@@ -21,8 +21,11 @@ import pytest
 from harmony.kb.faq import load_faq
 from harmony.rasa_rest import send_message
 from harmony.settings import PROJECT_ROOT
+from tests.e2e.conftest import E2E_RATE_LIMITS
 from tests.e2e.replies import identify
 from tests.ports import free_port
+from tests.production.conversation_load import LoadInBackground, count
+from tests.stored_transcript import stored_transcript
 
 pytestmark = pytest.mark.e2e
 
@@ -67,6 +70,7 @@ class Output:
         return self._until(lambda: self.closed, "the output was not closed", timeout)
 
 
+CUSTOMERS = 20
 SERVICES = {"action server": "harmony.action_server", "gateway": "harmony.gateway.app", "Rasa server": "bot.rasa_main"}
 
 
@@ -107,6 +111,7 @@ def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
         "HARMONY_ACTION_PORT": str(action_port),
         "HARMONY_GATEWAY_PORT": str(gateway_port),
         "PYTHONUNBUFFERED": "1",
+        "HARMONY_RATE_LIMITS": E2E_RATE_LIMITS,  # 20 customers from one address
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "harmony", "run"],
@@ -138,11 +143,22 @@ def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
             replies = send_message(url, f"run-{language}", greeting)
             assert identify(replies[0]["text"]) == ("utter_greet", language)
 
+        load = LoadInBackground(f"http://127.0.0.1:{gateway_port}", CUSTOMERS)
+        time.sleep(5)  # the conversations are under way
         for service, module in SERVICES.items():  # kill -9 each service: it comes back, the product goes on
             _service_process(process.pid, module).kill()
             output.wait_for(f"{service} killed by SIGKILL", timeout=30)
             output.wait_for(f"{service} started again.", timeout=30)
         _wait_for_answer(url, gateway_port)
+        customers = load.finish()
+        transcripts = {
+            c.session_id or "": stored_transcript(f"sqlite:///{tmp_path / 'harmony.db'}", c.session_id or "")
+            for c in customers
+        }
+        counts = count(customers, transcripts)
+        print(f"under kill -9 of each service: {counts.line()}")
+        assert counts.problems == [], "\n".join(counts.problems)
+        assert counts.sent == counts.stored == counts.answered > 0
         assert "Traceback" not in output.seen
 
         children = psutil.Process(process.pid).children(recursive=True)
