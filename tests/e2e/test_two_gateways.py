@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import aiohttp
 import pytest
+from redis.asyncio import Redis
 
 from harmony.kb.faq import load_faq
 from harmony.kb.handoff import handoff_text
@@ -22,7 +24,7 @@ from harmony.settings import Settings
 from tests.e2e.conftest import E2E_RATE_LIMITS, _running
 from tests.e2e.gateway_client import REPLY_TIMEOUT, Agent, Widget, create_agent
 from tests.ports import free_port
-from tests.redis_server import running_redis
+from tests.redis_server import RedisServer, running_redis
 
 pytestmark = pytest.mark.e2e
 MESSAGES_PER_CLIENT = 5  # a minute, per client address, counted across the gateways
@@ -33,6 +35,7 @@ CUSTOMER = "203.0.113.7"  # the client address a trusted proxy (the test) forwar
 class TwoGateways:
     a: Settings
     b: Settings
+    redis: RedisServer
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +53,7 @@ def two_gateways(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoGatewa
             try:
                 second.start()
                 second.wait_ready(GATEWAY_START_TIMEOUT)
-                yield TwoGateways(a, b)
+                yield TwoGateways(a, b, redis)
             finally:
                 second.stop()
 
@@ -147,3 +150,69 @@ def test_the_message_limit_counts_one_client_on_both_gateways(two_gateways: TwoG
         await on_b.close()
 
     asyncio.run(scenario())
+
+
+def _subscribers(redis: RedisServer) -> dict[str, int]:
+    """How many gateways listen on each of our channels (socket.io rooms, console messages)."""
+
+    async def ask() -> dict[str, int]:
+        client = Redis.from_url(redis.url, decode_responses=True)
+        try:
+            return {str(k): int(v) for k, v in (await client.pubsub_numsub("harmony:socketio", "harmony:console"))}
+        finally:
+            await client.aclose()
+
+    return asyncio.run(ask())
+
+
+def test_both_gateways_serve_through_a_redis_restart(two_gateways: TwoGateways) -> None:
+    a, b, redis = two_gateways.a, two_gateways.b, two_gateways.redis
+    create_agent(a, "ion", "Ion", "correct horse battery")
+    question = "quels sont les délais de livraison ?"
+    answer = load_faq()["delivery_time"].parts("fr", "fr")[0]
+    for url in (a.gateway_url, b.gateway_url):  # both have had a widget: both listen for socket.io rooms
+        asyncio.run(_one_answer(Widget(url, "fr", "fr"), question, answer))
+    listening = _subscribers(redis)
+    assert listening == {"harmony:socketio": 2, "harmony:console": 2}
+
+    redis.stop()
+    for url in (a.gateway_url, b.gateway_url):  # no gateway crashed; customers still get their answers
+        asyncio.run(_one_answer(Widget(url, "fr", "fr", headers={"X-Forwarded-For": "198.51.100.4"}), question, answer))
+    redis.start()
+    for _ in range(300):  # socket.io's manager and our subscription come back by themselves
+        if _subscribers(redis) == listening:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"the gateways did not resubscribe after Redis restarted: {_subscribers(redis)}")
+
+    async def served_across_gateways() -> None:
+        agent = Agent(b.gateway_url)
+        agent.login("ion", "correct horse battery")
+        on_a = Agent(a.gateway_url)
+        on_a.cookie, on_a.csrf = agent.cookie, agent.csrf
+        async with (
+            aiohttp.ClientSession(headers={"Cookie": agent.cookie}) as http,
+            http.ws_connect(b.gateway_url + "/api/agent/live") as live,
+        ):
+            # B's heartbeat said Ion is online again (A's hand-off notice reads A's last count, at most 1 s old)
+            assert on_a.call("GET", "/api/agent/queue")[1]["agents_online"] == 1
+            widget = Widget(a.gateway_url, "fr", "fr")
+            session_id = await widget.open()
+            await widget.say("je voudrais parler à un conseiller")
+            assert handoff_text("no_agent_online", "fr") not in await _until(
+                widget, handoff_text("queued", "fr", position="1")
+            )
+            await _live_event(live, {"type": "queue_changed"})
+            assert agent.call("POST", f"/api/agent/conversations/{session_id}/take", {})[0] == 200
+            await _until(widget, handoff_text("agent_joined", "fr", agent="Ion"))
+            await widget.close()
+
+    asyncio.run(served_across_gateways())
+
+
+async def _one_answer(widget: Widget, question: str, answer: str) -> None:
+    await widget.open()
+    await widget.say(question)
+    await _until(widget, answer)
+    await widget.close()
