@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 from harmony.kb.markets import LANGUAGES, market_codes
 
@@ -49,6 +50,9 @@ class Settings:
     client_key_secret_from_env: str | None = field(default=None, repr=False)
     rate_limits: tuple[tuple[str, int, float], ...] = ()  # (name, events, seconds) replacing a default
     failed_checks: tuple[tuple[str, int], ...] = ()  # (key kind, failures before a lock-out) replacing a default
+    # Redis shared by the gateways (limits, agent presence, console updates, socket.io rooms);
+    # None: all of it in the gateway's process (one gateway). Holds a password when the URL does.
+    redis_url: str | None = field(default=None, repr=False)
 
     @property
     def gateway_url(self) -> str:
@@ -188,6 +192,16 @@ def _failed_checks(env: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
     return tuple(limits)
 
 
+def _redis_url(env: Mapping[str, str]) -> str | None:
+    """`HARMONY_REDIS_URL=redis://[:password@]host:port/db`; empty or absent: no Redis."""
+    raw = env.get("HARMONY_REDIS_URL", "").strip()
+    if not raw:
+        return None
+    if urlsplit(raw).scheme not in ("redis", "rediss", "unix"):
+        raise SettingsError("HARMONY_REDIS_URL must be a redis://, rediss:// or unix:// URL")  # never echo a password
+    return raw
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -220,4 +234,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         client_key_secret_from_env=env.get("HARMONY_CLIENT_KEY_SECRET", "").strip() or None,
         rate_limits=_rate_limits(env),
         failed_checks=_failed_checks(env),
+        redis_url=_redis_url(env),
     )

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/install_postgres.sh  # tests start their own throwaway PostgreSQL server
+bash scripts/install_redis.sh  # tests start their own throwaway Redis server
 bash scripts/install_browser.sh  # browser tests drive Debian's chromium with Playwright
 APP=.venv/app/bin/python
 RASA=.venv/rasa/bin/python

@@ -13,12 +13,13 @@ from aiohttp import web
 from harmony.db.engine import create_schema, make_engine, session_factory
 from harmony.gateway.agent_desk import AgentDesk
 from harmony.gateway.agents_hub import AgentsHub
-from harmony.gateway.console import Console
+from harmony.gateway.console import FAILED_LOGINS, Console
 from harmony.gateway.customer_socket import register_customer_events
 from harmony.gateway.delivery import WidgetDelivery
-from harmony.gateway.limits import Rule, memory_limits
+from harmony.gateway.limits import Rule, gateway_limits
 from harmony.gateway.pages import page_routes
 from harmony.gateway.service import MAX_MESSAGE_CHARS, ChatService
+from harmony.gateway.shared import shared_state, socket_manager
 from harmony.settings import Settings, load_settings
 from harmony.web_assets import webchat_bundle
 
@@ -66,9 +67,11 @@ def build_app(settings: Settings) -> web.Application:
     engine = make_engine(settings.database_url)
     create_schema(engine)
     sessions = session_factory(engine)
-    hub = AgentsHub(ownership=lambda conversation_id: desk.ownership(conversation_id))  # desk: below
+    shared = shared_state(settings.redis_url)
+    hub = AgentsHub(ownership=lambda conversation_id: desk.ownership(conversation_id), shared=shared)  # desk: below
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
+        client_manager=socket_manager(settings.redis_url),
         cors_allowed_origins=list(settings.allowed_origins),
         max_http_buffer_size=SOCKET_BUFFER_BYTES,
     )
@@ -76,7 +79,9 @@ def build_app(settings: Settings) -> web.Application:
     sio.attach(app)
     widgets = WidgetDelivery(sio, sessions)
     outbox = SocketOutbox(widgets, hub)
-    limits = memory_limits({name: Rule(events, seconds) for name, events, seconds in settings.rate_limits})
+    limits = gateway_limits(
+        shared.limiter, {name: Rule(events, seconds) for name, events, seconds in settings.rate_limits}
+    )
     service = ChatService(
         sessions,
         settings.rasa_url,
@@ -89,12 +94,21 @@ def build_app(settings: Settings) -> web.Application:
     register_customer_events(sio, service, outbox, widgets, settings.trusted_proxies)
     desk = AgentDesk(sessions, service.clock)
     console = Console(
-        sessions, desk, hub, outbox, settings.agent_session_hours, service.clock, settings.trusted_proxies
+        sessions,
+        desk,
+        hub,
+        outbox,
+        settings.agent_session_hours,
+        service.clock,
+        settings.trusted_proxies,
+        failed_logins=shared.limiter("failed_logins", FAILED_LOGINS),
     )
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         service.http = aiohttp.ClientSession()
+        await shared.start()
         yield
+        await shared.close()
         await service.http.close()
         engine.dispose()
 

@@ -40,11 +40,15 @@ from harmony.clock import Clock
 from harmony.gateway.agent_desk import AgentDesk, DeskRefusal
 from harmony.gateway.agents_hub import AgentsHub, end_socket
 from harmony.gateway.handoff import Change
-from harmony.gateway.service import MAX_MESSAGE_CHARS, Outbox, RateLimiter, in_transaction
+from harmony.gateway.limits import Rule
+from harmony.gateway.service import MAX_MESSAGE_CHARS, Outbox, in_transaction
+from harmony.gateway.shared import SharedLimiter
+from harmony.gateway.shared.memory import MemorySharedLimiter
 from harmony.kb.faq import FaqEntry, load_faq
 
 COOKIE = "harmony_agent"
 CSRF_HEADER = "X-CSRF-Token"
+FAILED_LOGINS = Rule(5, 60.0)  # wrong passwords per client address, then "wait a minute"
 SESSION_CHECK_SECONDS = 5.0  # how often a live console re-checks its session (expiry, deactivation)
 CONSOLE_PAGE = Path(__file__).parent / "static" / "console.html"
 CHANGES = {"take": Change.AGENT_TAKES, "hand-back": Change.HAND_BACK, "close": Change.CLOSE}
@@ -92,12 +96,14 @@ class Console:
         clock: Clock,
         trusted_proxies: Collection[str] = (),
         session_check_seconds: float = SESSION_CHECK_SECONDS,
+        failed_logins: SharedLimiter | None = None,
     ) -> None:
+        """`failed_logins` counts wrong passwords per client address (default: 5 a minute, in this process)."""
         self.sessions, self.desk, self.hub, self.outbox, self.clock = sessions, desk, hub, outbox, clock
         self.lifetime = timedelta(hours=session_hours)
         self.trusted_proxies = tuple(trusted_proxies)
         self.session_check_seconds = session_check_seconds
-        self.failed_logins = RateLimiter(limit=5, window=60.0)  # wrong passwords per client address
+        self.failed_logins = failed_logins or MemorySharedLimiter(FAILED_LOGINS)
 
     async def _db(self, work: Callable[[Session], T]) -> T:
         return await in_transaction(self.sessions, work)
@@ -187,7 +193,7 @@ class Console:
         if not self._same_site(request):
             return _json_error(403, "Requests from another site are refused.")
         client = request.remote or "?"
-        if self.failed_logins.count(client) >= self.failed_logins.limit:
+        if await self.failed_logins.events(client) >= self.failed_logins.rule.limit:
             return _json_error(429, "Too many attempts; wait a minute.")
         try:
             body = await request.json()
@@ -205,7 +211,7 @@ class Console:
 
         result = await self._db(work)
         if result is None:
-            self.failed_logins.record(client)
+            await self.failed_logins.add(client)
             return _json_error(401, "Wrong username or password.")
         token, actor = result
         response = web.json_response(_whoami(actor, token))
@@ -231,7 +237,7 @@ class Console:
 
     async def queue(self, request: web.Request, login: Login) -> web.Response:
         waiting = await self.desk.queue(login.actor)
-        return web.json_response({"waiting": waiting, "agents_online": self.hub.online()})
+        return web.json_response({"waiting": waiting, "agents_online": await self.hub.count_online()})
 
     async def conversation(self, request: web.Request, login: Login) -> web.Response:
         try:
@@ -280,7 +286,7 @@ class Console:
             return _json_error(403, "Requests from another site are refused.")
         socket = web.WebSocketResponse(heartbeat=30)
         await socket.prepare(request)
-        self.hub.add(socket, login.actor, token_digest(login.token))
+        await self.hub.add(socket, login.actor, token_digest(login.token))
         watcher = asyncio.create_task(self._end_with_session(socket, login))
         try:
             async for message in socket:
@@ -288,7 +294,7 @@ class Console:
                     break
         finally:
             watcher.cancel()
-            self.hub.remove(socket)
+            await self.hub.remove(socket)
         return socket
 
     async def _end_with_session(self, socket: web.WebSocketResponse, login: Login) -> None:

@@ -1,8 +1,8 @@
 """Rate limits of the gateway: how many events a key (a conversation, a client) may have per window.
 
 `Limiter` is the interface the gateway uses; `MemoryLimiter` keeps its counts in this
-process (one gateway). Several gateways need shared counts: a Redis implementation of the
-same interface replaces it without touching the callers.
+process (one gateway). Several gateways need shared counts: the Redis implementation of the
+same interface (`harmony.gateway.shared`) replaces it without touching the callers.
 
 A refusal says whether it is the first of its burst, so the caller stores and shows one
 notice per burst instead of one per refused message.
@@ -145,10 +145,15 @@ DEFAULT_RULES = {
 }
 
 
-def memory_limits(rules: dict[str, Rule] | None = None, max_keys: int = DEFAULT_MAX_KEYS) -> GatewayLimits:
-    """In-process limits: `DEFAULT_RULES`, with `rules` replacing some of them."""
+def gateway_limits(make: Callable[[str, Rule], Limiter], rules: dict[str, Rule] | None = None) -> GatewayLimits:
+    """The limits `make(name, rule)` builds: `DEFAULT_RULES`, with `rules` replacing some of them."""
     unknown = sorted(set(rules or {}) - set(DEFAULT_RULES))
     if unknown:
         raise ValueError(f"unknown rate limits {', '.join(unknown)}; known: {', '.join(DEFAULT_RULES)}")
     chosen = {**DEFAULT_RULES, **(rules or {})}
-    return GatewayLimits(**{name: MemoryLimiter(rule, max_keys) for name, rule in chosen.items()})
+    return GatewayLimits(**{name: make(name, rule) for name, rule in chosen.items()})
+
+
+def memory_limits(rules: dict[str, Rule] | None = None, max_keys: int = DEFAULT_MAX_KEYS) -> GatewayLimits:
+    """In-process limits: `DEFAULT_RULES`, with `rules` replacing some of them."""
+    return gateway_limits(lambda name, rule: MemoryLimiter(rule, max_keys), rules)

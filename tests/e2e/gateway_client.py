@@ -21,8 +21,12 @@ class Widget:
     only), user_uttered (with the page's customData), bot_uttered. Like our shop pages, it puts
     the page's shop and language in the socket's address unless `in_address` is False."""
 
-    def __init__(self, url: str, shop: str, language: str, in_address: bool = True) -> None:
+    def __init__(
+        self, url: str, shop: str, language: str, in_address: bool = True, headers: dict[str, str] | None = None
+    ) -> None:
+        """`headers`: more headers of the socket's request (e.g. a trusted proxy's X-Forwarded-For)."""
         self.url = url + (f"?shop={shop}&lang={language}" if in_address else "")
+        self.headers = headers or {}
         self.custom_data = {"shop": shop, "language": language}
         self.client = socketio.AsyncClient(reconnection=False)
         self.received: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -39,7 +43,8 @@ class Widget:
 
     async def open(self, session_id: str | None = None, origin: str | None = None) -> str:
         page_origin = origin or self.url.split("?", 1)[0]
-        await self.client.connect(self.url, headers={"Origin": page_origin}, transports=["websocket"])
+        headers = {**self.headers, "Origin": page_origin}
+        await self.client.connect(self.url, headers=headers, transports=["websocket"])
         await self.client.emit("session_request", {"session_id": session_id})
         self.session_id = await asyncio.wait_for(self.confirmed.get(), REPLY_TIMEOUT)
         return self.session_id

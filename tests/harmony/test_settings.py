@@ -71,3 +71,14 @@ def test_configured_token_wins(tmp_path: Path) -> None:
     assert settings.rasa_token() == "from-env"
     assert "from-env" not in repr(settings)
     assert not settings.rasa_token_file.exists()
+
+
+def test_the_redis_url_is_read_and_never_shown() -> None:
+    assert load_settings({}).redis_url is None  # the default profile: state in the gateway's process
+    assert load_settings({"HARMONY_REDIS_URL": "  "}).redis_url is None
+    settings = load_settings({"HARMONY_REDIS_URL": "redis://:pw-123@cache:6379/0"})
+    assert settings.redis_url == "redis://:pw-123@cache:6379/0"
+    assert "pw-123" not in repr(settings)
+    with pytest.raises(SettingsError) as error:
+        load_settings({"HARMONY_REDIS_URL": "http://:pw-123@cache:6379"})
+    assert "pw-123" not in str(error.value)
