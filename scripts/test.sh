@@ -33,4 +33,7 @@ if [ "${TEST_ORDER:-}" = random ]; then
   echo "random order, seed $seed (again: TEST_ORDER=random TEST_SEED=$seed make test)"
   order=(--random-order-bucket=module "--random-order-seed=$seed")
 fi
-PYTHONPATH=. $APP -m pytest -q -p no:cacheprovider "${order[@]}" "${ignores[@]}" tests
+PYTHONPATH=. $APP -m pytest -q -p no:cacheprovider "${order[@]}" "${ignores[@]}" --ignore tests/production tests
+
+echo "== fault test on the production profile (nginx, 2 gateways, 2 Rasa, 2 action servers, PostgreSQL, Redis)"
+PYTHONPATH=. $APP -m pytest -q -s -p no:cacheprovider tests/production

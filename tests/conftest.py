@@ -16,6 +16,7 @@ import pytest
 
 # pytest-timeout's limit for the slow tests; every other test has the default of pyproject.toml (300 s).
 SLOW_TEST_TIMEOUT_SECONDS = 900
+PRODUCTION_TEST_TIMEOUT_SECONDS = 1800  # starts the production profile, then waits for it to recover 5 times
 
 
 def _is_slow(item: pytest.Item) -> bool:
@@ -26,7 +27,11 @@ def _is_slow(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if _is_slow(item) and item.get_closest_marker("timeout") is None:
+        if item.get_closest_marker("timeout") is not None:
+            continue
+        if item.get_closest_marker("production") is not None:
+            item.add_marker(pytest.mark.timeout(PRODUCTION_TEST_TIMEOUT_SECONDS))
+        elif _is_slow(item):
             item.add_marker(pytest.mark.timeout(SLOW_TEST_TIMEOUT_SECONDS))
 
 
