@@ -77,7 +77,7 @@ def build_app(settings: Settings) -> web.Application:
     )
     app = web.Application(middlewares=[_safe_errors], client_max_size=64 * 1024)
     sio.attach(app)
-    widgets = WidgetDelivery(sio, sessions)
+    widgets = WidgetDelivery(sio, sessions, shared)
     outbox = SocketOutbox(widgets, hub)
     limits = gateway_limits(
         shared.limiter, {name: Rule(events, seconds) for name, events, seconds in settings.rate_limits}

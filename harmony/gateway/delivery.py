@@ -10,6 +10,12 @@ order, once, and the cursor moves past them.
 
 Notices that could not be stored (the database is down) are sent and never replayed.
 
+Several gateways: the gateway a widget's socket is on is the one that knows it received a
+message, so a stored message is emitted by this gateway to its own sockets and passed to the
+others through the shared state (`harmony.gateway.shared`); each emits it to its own sockets of
+the conversation and marks it. (socket.io's Redis manager still carries the notices that are
+not stored.)
+
 On one gateway, a conversation's replay and its live sends take turns (a lock per conversation),
 and a live send of a message the replay already sent is skipped: a widget that reconnects and
 writes at once would otherwise get a reply twice.
@@ -28,6 +34,7 @@ import socketio
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from harmony.gateway.shared.interface import ConsoleMessage, SharedState, widget_message
 from harmony.gateway.transactions import in_transaction
 from harmony.gateway.transcripts import mark_delivered, undelivered
 
@@ -57,10 +64,13 @@ class WidgetDelivery:
         self,
         sio: socketio.AsyncServer,
         sessions: sessionmaker[Session],
+        shared: SharedState | None = None,
         presence: WidgetPresence | None = None,
     ) -> None:
-        self.sio, self.sessions = sio, sessions
+        self.sio, self.sessions, self.shared = sio, sessions, shared
         self.presence = presence or RoomPresence(sio)
+        if shared is not None:
+            shared.receive_with(self._receive)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._sent_up_to: OrderedDict[str, int] = OrderedDict()  # this gateway's view of each cursor
 
@@ -70,11 +80,30 @@ class WidgetDelivery:
         if message_id is None:
             await self.sio.emit("bot_uttered", message, room=conversation_id)
             return
+        await self._send_here(conversation_id, message, message_id)
+        if self.shared is not None:
+            await self.shared.publish(widget_message(conversation_id, message_id, message))
+
+    async def _receive(self, published: ConsoleMessage) -> None:
+        """Another gateway's stored message, for this gateway's sockets of its conversation."""
+        if published["kind"] != "widget":
+            return
+        event = published["event"]
+        conversation_id, message_id, message = (
+            event.get("conversation_id"),
+            event.get("message_id"),
+            event.get("message"),
+        )
+        if isinstance(conversation_id, str) and isinstance(message_id, int) and isinstance(message, dict):
+            await self._send_here(conversation_id, message, message_id)
+
+    async def _send_here(self, conversation_id: str, message: dict[str, Any], message_id: int) -> None:
+        """Emit to this gateway's sockets of the conversation, and mark it if there was one."""
         async with self._lock(conversation_id):
             if message_id <= self._sent_up_to.get(conversation_id, 0):
                 return  # a replay sent it already
-            await self.sio.emit("bot_uttered", message, room=conversation_id)
             if await self.presence.connected(conversation_id):
+                await self.sio.emit("bot_uttered", message, room=conversation_id, ignore_queue=True)
                 await self._mark(conversation_id, message_id)
 
     async def replay(self, sid: str, conversation_id: str) -> int:

@@ -8,6 +8,7 @@ counts what one client sends through both; A knows of an agent who is only on B.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Iterator
@@ -73,6 +74,15 @@ async def _until(widget: Widget, expected: str) -> list[str]:
     return seen
 
 
+async def _within(widget: Widget, seconds: float) -> list[str]:
+    """Every text the widget receives in the next `seconds`."""
+    texts: list[str] = []
+    with contextlib.suppress(asyncio.TimeoutError):
+        while True:
+            texts.append(await asyncio.wait_for(widget.next_text(), seconds))
+    return texts
+
+
 async def _live_event(live: aiohttp.ClientWebSocketResponse[bool], expected: dict[str, str]) -> None:
     async def read() -> None:
         while json.loads(await live.receive_str()) != expected:
@@ -117,6 +127,18 @@ def test_an_agent_on_gateway_b_serves_a_customer_on_gateway_a(two_gateways: TwoG
             await widget.say("merci, c'est pour une facture")
             await _live_event(live, {"type": "customer_message", "conversation_id": session_id})
             await widget.close()
+            # A reload on B: A delivered everything (and said so), nothing comes twice.
+            reload = Widget(b.gateway_url, "fr", "fr")
+            assert await reload.open(session_id) == session_id
+            assert await _within(reload, 2.0) == []
+            await reload.close()
+            # A reply while the customer is away comes once, on the gateway they come back to.
+            away = {"text": "Je vous envoie la facture."}
+            assert agent.call("POST", f"/api/agent/conversations/{session_id}/messages", away)[0] == 200
+            back = Widget(a.gateway_url, "fr", "fr")
+            assert await back.open(session_id) == session_id
+            assert await _within(back, 2.0) == ["Léa: Je vous envoie la facture."]
+            await back.close()
         # The console on B is closed: A no longer counts Léa (B says so at once, the TTL is the fallback).
         for _ in range(100):
             if on_a.call("GET", "/api/agent/queue")[1]["agents_online"] == 0:

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from harmony.launcher.production import Production, running_production
+
 from harmony.settings import PROJECT_ROOT, load_settings
 from tests.e2e.conftest import CLOCK_START, E2E_FAILED_CHECKS, E2E_RATE_LIMITS
 from tests.ports import free_port

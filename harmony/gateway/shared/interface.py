@@ -21,10 +21,11 @@ HEARTBEAT_SECONDS = 1.0  # how often a gateway says who has a console open on it
 
 
 class ConsoleMessage(TypedDict):
-    """What a gateway tells the others' consoles: an event to show, or a login session that ended."""
+    """What a gateway tells the others: an event for the consoles, a login session that ended, or a
+    stored message for a customer's widget (delivered by the gateway its socket is on)."""
 
-    kind: Literal["event", "end_session"]
-    event: dict[str, Any]  # kind "event": the console event, e.g. {"type": "queue_changed"}
+    kind: Literal["event", "end_session", "widget"]
+    event: dict[str, Any]  # kind "event": the console event, e.g. {"type": "queue_changed"}; "widget": see below
     session: str  # kind "end_session": the SHA-256 of the login session's token
 
 
@@ -87,6 +88,12 @@ class SharedState(Protocol):
 
 def event_message(event: dict[str, Any]) -> ConsoleMessage:
     return {"kind": "event", "event": event, "session": ""}
+
+
+def widget_message(conversation_id: str, message_id: int, message: dict[str, Any]) -> ConsoleMessage:
+    """A stored message (`message_id`) for the conversation's widget, as `bot_uttered` shows it."""
+    event = {"conversation_id": conversation_id, "message_id": message_id, "message": message}
+    return {"kind": "widget", "event": event, "session": ""}
 
 
 def end_session_message(session: str) -> ConsoleMessage:

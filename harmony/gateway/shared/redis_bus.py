@@ -80,6 +80,8 @@ class RedisBus:
         kind = message.get("kind")
         if kind == "event" and isinstance(message.get("event"), dict):
             await self._deliver(event_message(message["event"]))
+        elif kind == "widget" and isinstance(message.get("event"), dict):
+            await self._deliver({"kind": "widget", "event": message["event"], "session": ""})
         elif kind == "end_session" and isinstance(message.get("session"), str):
             await self._deliver({"kind": "end_session", "event": {}, "session": message["session"]})
 
