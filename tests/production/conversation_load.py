@@ -11,7 +11,8 @@ At the end, `count` compares what each widget received with what the gateway sto
   first got only the polite notice counts once);
 - lost: a message stored for the customer that its widget never received;
 - duplicated: a message the widget received more often than it was stored;
-- kept: the conversation's last answer still knows its verified order, in its language.
+- kept: the conversation's last answer still knows its verified order, in its language (the same
+  status text as right after the lookup).
 """
 
 from __future__ import annotations
@@ -222,7 +223,8 @@ def count(customers: list[Customer], transcripts: dict[str, list[StoredMessage]]
                 counts.problems.append(f"{name}: {text[:60]!r} received {got[text]}x, stored {times}x")
         lookup, last = customer.answers.get(3, []), customer.answers.get(len(customer.script.turns) - 1, [])
         marker = customer.script.order_marker
-        if not any(marker in m for m in lookup) or not any(marker in m for m in last):
+        # The last question is answered like the lookup was: the same order, in the same language.
+        if not lookup or not last or marker not in lookup[-1] or last[-1] != lookup[-1]:
             counts.order_forgotten += 1
             counts.problems.append(f"{name}: the order {marker} was not in the answers: {lookup} / {last}")
     return counts
