@@ -50,15 +50,14 @@ def services_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def _system_user(name: str, folder: Path) -> str | None:
-    """As root: run as `name` (owning `folder`) when that user exists; otherwise as ourselves."""
+def _system_user(name: str) -> str | None:
+    """As root: `name` when that user exists; otherwise None (ourselves)."""
     if os.geteuid() != 0:
         return None
     try:
-        user = pwd.getpwnam(name)
+        pwd.getpwnam(name)
     except KeyError:
         return None
-    os.chown(folder, user.pw_uid, user.pw_gid)
     return name
 
 
@@ -75,7 +74,7 @@ def programs(layout: Layout, settings: Settings, model: Path, python: Path) -> l
     serve = f"{python} -m harmony serve"
     listed = [
         Program("postgres", postgres_command(layout), {}, server_user(), (("stopasgroup", "false"),)),
-        Program("redis", redis, {}, _system_user(REDIS_USER, layout.redis_dir)),
+        Program("redis", redis, {}, _system_user(REDIS_USER)),
         Program("nginx", nginx, {}),
     ]
     for name in layout.programs("actions"):
@@ -95,7 +94,12 @@ def _slow() -> tuple[tuple[str, str], ...]:
 
 def write_supervisord_conf(layout: Layout, settings: Settings, model: Path, python: Path) -> None:
     """supervisord.conf, readable by its owner only (it may hold the database password)."""
+    listed = programs(layout, settings, model, python)
+    redis_user = next(program.user for program in listed if program.name == "redis")
+    if redis_user:  # its append-only file lives there
+        user = pwd.getpwnam(redis_user)
+        os.chown(layout.redis_dir, user.pw_uid, user.pw_gid)
     path = layout.supervisor_conf
     path.touch(mode=0o600, exist_ok=True)
     path.chmod(0o600)
-    path.write_text(supervisord_conf(layout, programs(layout, settings, model, python)), encoding="utf-8")
+    path.write_text(supervisord_conf(layout, listed), encoding="utf-8")
