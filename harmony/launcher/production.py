@@ -16,6 +16,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,12 @@ class Production:
     database_url: str
     tracker_store_url: str
     checks: HealthChecks
+    supervisord: subprocess.Popen[bytes] | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether supervisord (and so the profile) still runs: `make stop-production` ends it."""
+        return self.supervisord is not None and self.supervisord.poll() is None
 
     @property
     def public_url(self) -> str:
@@ -193,8 +200,11 @@ def _wait_for_supervisord(production: Production, process: subprocess.Popen[byte
 
 
 def _start(production: Production, names: tuple[str, ...]) -> None:
-    out = production.supervisorctl("start", *names)
-    failed = [line for line in out.splitlines() if "ERROR" in line or "refused" in line or "no such" in line]
+    """Start `names` at once (one supervisorctl waits for each program's `startsecs` in turn)."""
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        outputs = list(pool.map(lambda name: production.supervisorctl("start", name), names))
+    lines = [line for out in outputs for line in out.splitlines()]
+    failed = [line for line in lines if "ERROR" in line or "refused" in line or "no such" in line]
     if failed:
         raise ProductionUnavailable(f"{'; '.join(failed)} (see {production.logs})")
 
@@ -238,6 +248,7 @@ def running_production(settings: Settings) -> Iterator[Production]:
     checks = HealthChecks(layout, services, database_url)
     production = Production(layout, services, database_url, tracker_url, checks)
     with _supervisord(layout) as process:
+        production.supervisord = process
         _wait_for_supervisord(production, process)
         _start(production, ("postgres", "redis"))
         try:

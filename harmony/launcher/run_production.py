@@ -49,6 +49,7 @@ def _banner(production: Production) -> str:
 def main() -> int:
     settings = load_settings()
     signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)  # also when started in the background, where SIGINT is ignored
     print(
         f"Starting the production profile in {settings.production_dir}: PostgreSQL, Redis, nginx, "
         "2 action servers, 2 Rasa servers, 2 gateways (about two minutes)...",
@@ -57,19 +58,24 @@ def main() -> int:
     try:
         with running_production(settings) as production:
             print(_banner(production), flush=True)
-            while True:  # supervisord restarts what dies; we only wait for Ctrl-C
+            reported: set[str] = set()
+            while production.running:  # supervisord restarts what dies; we wait for Ctrl-C
                 time.sleep(WATCH_SECONDS)
-                fatal = [name for name, state in production.status().items() if state == "FATAL"]
-                if fatal:
-                    print(f"supervisord gave up on {', '.join(fatal)}; see {production.logs}", file=sys.stderr)
+                fatal = {name for name, state in production.status().items() if state == "FATAL"}
+                if fatal - reported:
+                    print(f"supervisord gave up on {', '.join(sorted(fatal))}; see {production.logs}", file=sys.stderr)
+                reported = fatal
+        print("supervisord has stopped (make stop-production?); everything is stopped.")
+        return 0
     except (KeyboardInterrupt, _Stop):
-        print("\nStopping (the services first, PostgreSQL last)...", flush=True)
+        print("\nStopped everything cleanly (the services first, PostgreSQL last).", flush=True)
         return 0
     except ProductionUnavailable as exc:
         print(f"Could not start the production profile: {exc}", file=sys.stderr)
         return 1
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def stop(settings: Settings | None = None) -> int:
