@@ -10,6 +10,7 @@ socket.io clients on websocket-only and on polling-only transports. A gateway ki
 from __future__ import annotations
 
 import asyncio
+import shutil
 import socket
 import tempfile
 import time
@@ -55,10 +56,13 @@ def production() -> Iterator[Production]:
             "HARMONY_FAILED_CHECKS": E2E_FAILED_CHECKS,
         }
     )
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("HARMONY_CLOCK_START", CLOCK_START)  # the demo orders are loaded in this process
-        with running_production(settings) as started:
-            yield started
+    try:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("HARMONY_CLOCK_START", CLOCK_START)  # the demo orders are loaded in this process
+            with running_production(settings) as started:
+                yield started
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _public(production: Production) -> str:
