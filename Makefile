@@ -4,7 +4,7 @@ RASA_PY := .venv/rasa/bin/python
 CONFIG ?= config.yml
 FOLDS ?= 3
 
-.PHONY: setup run test test-random bench load-fixtures train lint eval heldout crossval build-faq create-agent \
+.PHONY: setup run run-production stop-production test test-random bench load-fixtures train lint eval heldout crossval build-faq create-agent \
 	deactivate-agent reset-agent-password end-agent-sessions \
 	export-customer erase-customer purge-conversations
 
@@ -13,6 +13,15 @@ setup:
 
 run: setup
 	@$(APP_PY) -m harmony run
+
+# The production profile (README "Production profile"): nginx, supervisord, PostgreSQL, Redis and
+# 2 gateways, 2 Rasa servers, 2 action servers, all under var/production/; Ctrl-C stops it all.
+run-production: setup
+	@bash scripts/install_production.sh
+	@$(APP_PY) -m harmony run-production
+
+stop-production:
+	@$(APP_PY) -m harmony stop-production
 
 test:
 	@bash scripts/test.sh

@@ -50,6 +50,38 @@ def _run(args: argparse.Namespace) -> int:
     return main()
 
 
+def _run_production(args: argparse.Namespace) -> int:
+    from harmony.launcher.run_production import main
+
+    return main()
+
+
+def _stop_production(args: argparse.Namespace) -> int:
+    from harmony.launcher.run_production import stop
+
+    return stop()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from harmony.launcher.serve import serve
+
+    return serve(
+        args.service, Path(args.model) if args.model else None, Path(args.endpoints) if args.endpoints else None
+    )
+
+
+def _add_production_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    run = commands.add_parser("run-production", help="the production profile (nginx, supervisord, 2+2+2 services)")
+    run.set_defaults(handler=_run_production)
+    stop = commands.add_parser("stop-production", help="stop a production profile left running")
+    stop.set_defaults(handler=_stop_production)
+    serve = commands.add_parser("serve", help="one service in the foreground, configured by HARMONY_* variables")
+    serve.add_argument("service", choices=("gateway", "rasa", "actions"))
+    serve.add_argument("--model", help="rasa: the model (default: the one for the current data in HARMONY_MODELS_DIR)")
+    serve.add_argument("--endpoints", help="rasa: the endpoints file (default: endpoints.yml)")
+    serve.set_defaults(handler=_serve)
+
+
 def _bench(args: argparse.Namespace) -> int:
     from harmony.bench.main import main
 
@@ -113,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.set_defaults(handler=_bench)
     add_agent_commands(commands)  # create-agent, deactivate-agent, reset-agent-password, end-agent-sessions
     _add_privacy_commands(commands)
+    _add_production_commands(commands)
     return parser
 
 

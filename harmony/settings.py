@@ -50,9 +50,17 @@ class Settings:
     client_key_secret_from_env: str | None = field(default=None, repr=False)
     rate_limits: tuple[tuple[str, int, float], ...] = ()  # (name, events, seconds) replacing a default
     failed_checks: tuple[tuple[str, int], ...] = ()  # (key kind, failures before a lock-out) replacing a default
-    # Redis shared by the gateways (limits, agent presence, console updates, socket.io rooms);
-    # None: all of it in the gateway's process (one gateway). Holds a password when the URL does.
+    # Redis shared by the gateways (limits, agent presence, console updates, socket.io rooms) and Rasa's
+    # lock store in production; None: all of it in the process (one instance). Holds a password when the URL does.
     redis_url: str | None = field(default=None, repr=False)
+    # Peers' addresses (several instances, several machines): None means derived as for one machine.
+    rasa_url_from_env: str | None = None  # what the gateway calls: one Rasa server or a balanced address
+    action_server_url_from_env: str | None = None  # what Rasa calls: one action server or a balanced address
+    # The production profile (`make run-production`, harmony/launcher/production.py)
+    public_host: str = "127.0.0.1"  # nginx, the one public entry
+    public_port: int = 8000
+    production_dir: Path = PROJECT_ROOT / "var" / "production"
+    production_ports: tuple[tuple[str, int], ...] = ()  # (name, port) replacing a default of the layout
 
     @property
     def gateway_url(self) -> str:
@@ -61,11 +69,18 @@ class Settings:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.rasa_host}:{self.rasa_port}"
+        """Where the gateway reaches Rasa: `HARMONY_RASA_URL`, else this machine's Rasa server."""
+        return self.rasa_url_from_env or f"http://{self.rasa_host}:{self.rasa_port}"
 
     @property
     def action_server_url(self) -> str:
-        return f"http://127.0.0.1:{self.action_port}/webhook"
+        """Where Rasa reaches the actions: `HARMONY_ACTION_SERVER_URL`, else this machine's action server."""
+        return self.action_server_url_from_env or f"http://127.0.0.1:{self.action_port}/webhook"
+
+    @property
+    def public_url(self) -> str:
+        host = "localhost" if self.public_host in ("127.0.0.1", "localhost", "0.0.0.0") else self.public_host  # noqa: S104
+        return f"http://{host}:{self.public_port}"
 
     def rasa_token(self) -> str:
         """The Rasa HTTP API token: from the environment, else generated once into a file."""
@@ -202,6 +217,21 @@ def _redis_url(env: Mapping[str, str]) -> str | None:
     return raw
 
 
+def _ports(env: Mapping[str, str], name: str) -> tuple[tuple[str, int], ...]:
+    """`HARMONY_PRODUCTION_PORTS=postgres=5433,gateway-1=8081`: where each part of the profile listens."""
+    ports = []
+    for part in filter(None, (p.strip() for p in env.get(name, "").split(","))):
+        key, _, port = part.partition("=")
+        if not key.strip() or not port.strip():
+            raise SettingsError(f"{name}: {part!r} is not name=port")
+        ports.append((key.strip(), _int({name: port}, name, 0)))
+    return tuple(ports)
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    return env.get(name, "").strip().rstrip("/") or None
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -235,4 +265,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rate_limits=_rate_limits(env),
         failed_checks=_failed_checks(env),
         redis_url=_redis_url(env),
+        rasa_url_from_env=_url(env, "HARMONY_RASA_URL"),
+        action_server_url_from_env=_url(env, "HARMONY_ACTION_SERVER_URL"),
+        public_host=env.get("HARMONY_PUBLIC_HOST", "").strip() or "127.0.0.1",
+        public_port=_int(env, "HARMONY_PUBLIC_PORT", 8000),
+        production_dir=Path(env.get("HARMONY_PRODUCTION_DIR", "").strip() or var_dir / "production"),
+        production_ports=_ports(env, "HARMONY_PRODUCTION_PORTS"),
     )

@@ -30,12 +30,16 @@ def service_env(settings: Settings, base: Mapping[str, str] | None = None) -> di
         HARMONY_DATABASE_URL=settings.database_url,
         HARMONY_TRACKER_STORE_URL=settings.tracker_store_url,
         HARMONY_ACTION_SERVER_URL=settings.action_server_url,
+        HARMONY_RASA_URL=settings.rasa_url,
         HARMONY_ACTION_PORT=str(settings.action_port),
         HARMONY_VAR_DIR=str(settings.var_dir),
         HARMONY_RASA_PORT=str(settings.rasa_port),
         HARMONY_GATEWAY_PORT=str(settings.gateway_port),
         SANIC_HOST="127.0.0.1",
     )
+    env.pop("HARMONY_REDIS_URL", None)
+    if settings.redis_url:
+        env["HARMONY_REDIS_URL"] = settings.redis_url
     if settings.rate_limits:  # the gateway's limits as these settings say (tests, benchmarks)
         rules = (f"{name}={events}/{seconds:g}" for name, events, seconds in settings.rate_limits)
         env["HARMONY_RATE_LIMITS"] = ",".join(rules)
@@ -48,7 +52,9 @@ def service_env(settings: Settings, base: Mapping[str, str] | None = None) -> di
     return env
 
 
-def rasa_server(settings: Settings, model: Path, log_path: Path | None = None) -> ManagedProcess:
+def rasa_server(
+    settings: Settings, model: Path, log_path: Path | None = None, endpoints: Path = PROJECT_ROOT / "endpoints.yml"
+) -> ManagedProcess:
     env = service_env(settings)
     env["HARMONY_RASA_TOKEN"] = settings.rasa_token()
     argv = [
@@ -59,7 +65,7 @@ def rasa_server(settings: Settings, model: Path, log_path: Path | None = None) -
         "--model",
         str(model),
         "--endpoints",
-        "endpoints.yml",
+        str(endpoints),
         "--credentials",
         "credentials.yml",
         "--interface",

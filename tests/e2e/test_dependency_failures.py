@@ -20,6 +20,7 @@ from harmony.database_setup import prepare_database
 from harmony.db.engine import make_engine
 from harmony.kb.faq import load_faq
 from harmony.kb.handoff import handoff_text
+from harmony.launcher.postgres import ServerCommands, server_bin_dir
 from harmony.launcher.processes import ManagedProcess
 from harmony.launcher.stack import ACTION_START_TIMEOUT, RASA_START_TIMEOUT, running_stack
 from harmony.launcher.training import ensure_model
@@ -28,7 +29,7 @@ from tests.conftest import fresh_postgres_database
 from tests.e2e.conftest import CLOCK_START
 from tests.e2e.gateway_client import Agent, Widget
 from tests.ports import free_port
-from tests.postgres_server import _Runner, _start, server_bin_dir
+from tests.postgres_server import _start
 from tests.stored_transcript import stored_transcript
 
 pytestmark = pytest.mark.e2e
@@ -204,7 +205,7 @@ class StoppedPostgres:
                 self.data = Path(str(connection.execute(text("SHOW data_directory")).scalar_one()))
         finally:
             engine.dispose()
-        self.runner = _Runner(server_bin_dir(), cwd=self.data.parent)
+        self.runner = ServerCommands(server_bin_dir(), cwd=self.data.parent)
 
     def __enter__(self) -> None:
         self.runner.run("pg_ctl", "stop", "--mode", "fast", "--wait", "--timeout", "30", "--pgdata", str(self.data))

@@ -82,3 +82,26 @@ def test_the_redis_url_is_read_and_never_shown() -> None:
     with pytest.raises(SettingsError) as error:
         load_settings({"HARMONY_REDIS_URL": "http://:pw-123@cache:6379"})
     assert "pw-123" not in str(error.value)
+
+
+def test_peers_addresses_come_from_the_environment_else_from_this_machines_ports() -> None:
+    from harmony.settings import load_settings as load
+
+    here = load({"HARMONY_RASA_PORT": "5999", "HARMONY_ACTION_PORT": "5998"})
+    assert (here.rasa_url, here.action_server_url, here.redis_url) == (
+        "http://127.0.0.1:5999",
+        "http://127.0.0.1:5998/webhook",
+        None,
+    )
+    there = load(
+        {
+            "HARMONY_RASA_URL": "http://10.0.0.5:5010/",
+            "HARMONY_ACTION_SERVER_URL": "http://10.0.0.6:5060/webhook",
+            "HARMONY_REDIS_URL": "redis://10.0.0.7:6379/0",
+        }
+    )
+    assert (there.rasa_url, there.action_server_url, there.redis_url) == (
+        "http://10.0.0.5:5010",
+        "http://10.0.0.6:5060/webhook",
+        "redis://10.0.0.7:6379/0",
+    )

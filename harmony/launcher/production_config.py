@@ -1,0 +1,284 @@
+"""The production profile's files, generated from the settings: where each part listens, the
+nginx and supervisord configurations, and Rasa's endpoints with a Redis lock store.
+
+Pure functions of a `Layout` (no process started here), so they are read and tested as text.
+
+Routing of socket.io through nginx (README "Production profile"): the stock rasa-webchat
+1.0.1 opens every socket with HTTP long-polling and upgrades it to a websocket later (its
+socket.io factory drops the `protocolOptions` prop, so a page cannot ask for websocket-only).
+An engine.io session lives in one gateway's memory, so every request that belongs to a
+session (polling, or the upgrade carrying `sid`) must reach the gateway that created it:
+those go to an `ip_hash` upstream. A client that opens a websocket straight away (no `sid`,
+`transport=websocket`) holds its session on that one connection and is balanced round-robin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harmony.settings import PROJECT_ROOT, Settings, SettingsError
+
+INSTANCES = 2  # of each service: gateways, Rasa servers, action servers
+DEFAULT_PORTS = {
+    "postgres": 5433,
+    "redis": 6380,
+    "rasa-balancer": 5010,  # nginx, 127.0.0.1: the Rasa servers
+    "actions-balancer": 5060,  # nginx, 127.0.0.1: the action servers
+    **{f"gateway-{n}": 8080 + n for n in range(1, INSTANCES + 1)},
+    **{f"rasa-{n}": 5010 + n for n in range(1, INSTANCES + 1)},
+    **{f"actions-{n}": 5060 + n for n in range(1, INSTANCES + 1)},
+}
+APP_DATABASE = "harmony"
+TRACKER_DATABASE = "rasa_tracker"
+DATABASE_USER = "harmony"
+LOCK_STORE_PREFIX = "harmony"  # Rasa's lock keys in the shared Redis: harmony:lock:<conversation>
+SOCKET_TIMEOUT_SECONDS = 3600  # an idle widget socket is kept open by engine.io's pings (25 s)
+
+
+class ProductionUnavailable(RuntimeError):
+    """A part of the profile is not installed, or could not start; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where everything of the profile lives on this machine."""
+
+    root: Path
+    public_host: str
+    public_port: int
+    ports: dict[str, int]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Layout:
+        ports = dict(DEFAULT_PORTS)
+        for name, port in settings.production_ports:
+            if name not in ports:
+                raise SettingsError(
+                    f"HARMONY_PRODUCTION_PORTS: unknown part {name!r}; one of {', '.join(sorted(ports))}"
+                )
+            ports[name] = port
+        ports["public"] = settings.public_port
+        taken: dict[int, str] = {}
+        for name, port in ports.items():
+            if port in taken:
+                raise SettingsError(f"the production profile's {name} and {taken[port]} are both set to port {port}")
+            taken[port] = name
+        return cls(settings.production_dir.resolve(), settings.public_host, settings.public_port, ports)
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def postgres_dir(self) -> Path:
+        return self.root / "postgres"
+
+    @property
+    def redis_dir(self) -> Path:
+        return self.root / "redis"
+
+    @property
+    def nginx_dir(self) -> Path:
+        return self.root / "nginx"
+
+    @property
+    def supervisor_conf(self) -> Path:
+        return self.root / "supervisord.conf"
+
+    @property
+    def endpoints(self) -> Path:
+        return self.root / "endpoints.yml"
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.ports['redis']}/0"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['rasa-balancer']}"
+
+    @property
+    def action_server_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['actions-balancer']}/webhook"
+
+    def database_url(self, password: str, database: str, driver: str = "psycopg") -> str:
+        return f"postgresql+{driver}://{DATABASE_USER}:{password}@127.0.0.1:{self.ports['postgres']}/{database}"
+
+    def programs(self, service: str) -> list[str]:
+        """`gateway` -> ["gateway-1", "gateway-2"]."""
+        return [f"{service}-{n}" for n in range(1, INSTANCES + 1)]
+
+
+def production_endpoints(source: Path = PROJECT_ROOT / "endpoints.yml") -> str:
+    """`endpoints.yml` with its lock store on Redis; every other section as the file says.
+
+    The lock store's address comes from the environment (`HARMONY_LOCK_STORE_*`, which the
+    profile derives from `HARMONY_REDIS_URL`), as the other sections' addresses do.
+    """
+    endpoints: dict[str, Any] = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    endpoints["lock_store"] = {
+        "type": "redis",
+        "url": "${HARMONY_LOCK_STORE_HOST}",
+        "port": "${HARMONY_LOCK_STORE_PORT}",
+        "db": "${HARMONY_LOCK_STORE_DB}",
+        "key_prefix": LOCK_STORE_PREFIX,
+    }
+    header = "# Generated by harmony/launcher/production_config.py from endpoints.yml: lock store on Redis.\n"
+    return header + yaml.safe_dump(endpoints, sort_keys=False)
+
+
+def _upstream(name: str, ports: list[int], sticky: bool = False) -> str:
+    servers = "".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=3s;\n" for port in ports)
+    return f"  upstream {name} {{\n" + ("    ip_hash;\n" if sticky else "") + servers + "  }\n"
+
+
+PROXY_HEADERS = """\
+      proxy_http_version 1.1;
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_connect_timeout 2s;
+"""
+
+
+def nginx_conf(layout: Layout) -> str:
+    """nginx in front of the gateways (public) and of the Rasa and action servers (127.0.0.1)."""
+    ports, here = layout.ports, layout.nginx_dir
+    gateways = [ports[name] for name in layout.programs("gateway")]
+    temp = "".join(f"  {kind}_temp_path {here / 'tmp' / kind};\n" for kind in ("client_body", "proxy", "fastcgi"))
+    temp += "".join(f"  {kind}_temp_path {here / 'tmp' / kind};\n" for kind in ("uwsgi", "scgi"))
+    websocket = (
+        "      proxy_set_header Upgrade $http_upgrade;\n"
+        "      proxy_set_header Connection $connection_upgrade;\n"
+        f"      proxy_read_timeout {SOCKET_TIMEOUT_SECONDS}s;\n"
+        f"      proxy_send_timeout {SOCKET_TIMEOUT_SECONDS}s;\n"
+        "      proxy_buffering off;\n"
+    )
+    return f"""\
+# Generated by harmony/launcher/production_config.py; regenerated at every start.
+worker_processes 2;
+pid {here / "nginx.pid"};
+error_log {layout.logs / "nginx-error.log"} warn;
+events {{
+  worker_connections 4096;
+}}
+http {{
+{temp}  # the path only: a query string may hold Rasa's API token
+  log_format path_only '$remote_addr [$time_local] "$request_method $uri" $status $body_bytes_sent $upstream_addr';
+  access_log {layout.logs / "nginx-access.log"} path_only;
+  server_tokens off;
+  map $http_upgrade $connection_upgrade {{
+    default upgrade;
+    '' close;
+  }}
+  # A websocket opened without an engine.io session id is balanced; anything in a session is sticky.
+  map "$arg_transport:$arg_sid" $socketio_upstream {{
+    "websocket:" gateways_balanced;
+    default gateways_sticky;
+  }}
+{_upstream("gateways_balanced", gateways)}{_upstream("gateways_sticky", gateways, sticky=True)}\
+{_upstream("rasa_servers", [ports[name] for name in layout.programs("rasa")])}\
+{_upstream("action_servers", [ports[name] for name in layout.programs("actions")])}
+  server {{
+    listen {layout.public_host}:{layout.public_port};
+    client_max_body_size 64k;
+    location /socket.io/ {{
+      proxy_pass http://$socketio_upstream;
+{PROXY_HEADERS}{websocket}    }}
+    location / {{
+      proxy_pass http://gateways_balanced;
+{PROXY_HEADERS}{websocket}    }}
+  }}
+  server {{
+    listen 127.0.0.1:{ports["rasa-balancer"]};
+    client_max_body_size 1m;
+    location / {{
+      proxy_pass http://rasa_servers;
+{PROXY_HEADERS}      proxy_read_timeout 60s;
+    }}
+  }}
+  server {{
+    listen 127.0.0.1:{ports["actions-balancer"]};
+    client_max_body_size 10m;
+    location / {{
+      proxy_pass http://action_servers;
+{PROXY_HEADERS}      proxy_read_timeout 60s;
+    }}
+  }}
+}}
+"""
+
+
+def _environment(values: dict[str, str]) -> str:
+    """supervisord's `environment=` value: KEY="value" pairs, with quotes, backslashes and % escaped."""
+    escaped = {key: value.replace("\\", "\\\\").replace('"', '\\"') for key, value in values.items()}
+    return ",".join(f'{key}="{value}"' for key, value in escaped.items()).replace("%", "%%")
+
+
+def _program(name: str, command: str, layout: Layout, priority: int, overrides: dict[str, str]) -> str:
+    options = {
+        "command": command.replace("%", "%%"),
+        "directory": str(PROJECT_ROOT),
+        "priority": str(priority),  # supervisord stops in reverse: the gateways first, PostgreSQL last
+        "autostart": "false",  # the launcher starts them in order, once the databases are ready
+        "autorestart": "true",
+        "startsecs": "5",
+        "startretries": "10",  # quick failures are retried after 1 s, 2 s, 3 s ... then FATAL
+        "stopasgroup": "true",
+        "killasgroup": "true",
+        "stopwaitsecs": "20",
+        "redirect_stderr": "true",
+        "stdout_logfile": str(layout.logs / f"{name}.log"),
+        "stdout_logfile_maxbytes": "20MB",
+        "stdout_logfile_backups": "3",
+        **overrides,
+    }
+    return f"[program:{name}]\n" + "".join(f"{key}={value}\n" for key, value in options.items()) + "\n"
+
+
+@dataclass(frozen=True)
+class Program:
+    """One program supervisord runs: its command, its own environment, the user it runs as."""
+
+    name: str
+    command: str
+    env: dict[str, str]
+    user: str | None = None
+    overrides: tuple[tuple[str, str], ...] = ()
+
+
+def supervisord_conf(layout: Layout, programs: list[Program]) -> str:
+    """supervisord managing every program of the profile, in start order."""
+    head = f"""\
+; Generated by harmony/launcher/production_config.py; regenerated at every start.
+[unix_http_server]
+file={layout.root / "supervisor.sock"}
+chmod=0700
+
+[supervisord]
+logfile={layout.logs / "supervisord.log"}
+pidfile={layout.root / "supervisord.pid"}
+childlogdir={layout.logs}
+nodaemon=true
+silent=true
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix://{layout.root / "supervisor.sock"}
+
+"""
+    body = ""
+    for priority, program in enumerate(programs, start=1):
+        overrides = dict(program.overrides)
+        if program.user:
+            overrides["user"] = program.user
+        if program.env:
+            overrides["environment"] = _environment(program.env)
+        body += _program(program.name, program.command, layout, priority * 10, overrides)
+    return head + body

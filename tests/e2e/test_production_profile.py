@@ -1,0 +1,180 @@
+"""The production profile for real: PostgreSQL, Redis, nginx, supervisord and 2 gateways, 2 Rasa
+servers, 2 action servers, started in a temp dir on free ports as `make run-production` starts them.
+
+Customers reach it through nginx only: the stock widget on a shop page in headless chromium
+(long-polling first, then a websocket: nginx must keep the session on one gateway), and
+socket.io clients on websocket-only and on polling-only transports. A gateway killed with
+`kill -9` is restarted by supervisord and the chats go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg
+import pytest
+import socketio
+from playwright.sync_api import Browser
+from sqlalchemy.engine import make_url
+
+from harmony.launcher.production import Production, running_production
+from harmony.settings import PROJECT_ROOT, load_settings
+from tests.browser_fixtures import browser  # noqa: F401
+from tests.e2e.conftest import CLOCK_START, E2E_FAILED_CHECKS, E2E_RATE_LIMITS
+from tests.e2e.widget_page import expect_bot, open_widget, send, watched_page
+from tests.ports import free_port
+
+pytestmark = pytest.mark.e2e
+
+PARTS = ["postgres", "redis", "rasa-balancer", "actions-balancer", "gateway-1", "gateway-2"]
+PARTS += ["rasa-1", "rasa-2", "actions-1", "actions-2"]
+REPLY_TIMEOUT = 60.0
+QUIET_SECONDS = 2.0  # no further message for this long: the bot's answer is complete
+ORDER = ("HM-100106 lucas.moreau@example.fr", "Colissimo")
+
+
+@pytest.fixture(scope="module")
+def production() -> Iterator[Production]:
+    # Not pytest's tmp dir: as root PostgreSQL runs as `postgres`, which cannot enter /tmp/pytest-of-root.
+    root = Path(tempfile.mkdtemp(prefix="harmony-production-"))
+    settings = load_settings(
+        {
+            "HARMONY_PRODUCTION_DIR": str(root),
+            "HARMONY_VAR_DIR": str(root),
+            "HARMONY_PUBLIC_PORT": str(free_port()),
+            "HARMONY_PRODUCTION_PORTS": ",".join(f"{name}={free_port()}" for name in PARTS),
+            "HARMONY_MODELS_DIR": str(PROJECT_ROOT / "models"),
+            "HARMONY_CLOCK_START": CLOCK_START,
+            "HARMONY_RATE_LIMITS": E2E_RATE_LIMITS,
+            "HARMONY_FAILED_CHECKS": E2E_FAILED_CHECKS,
+        }
+    )
+    try:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("HARMONY_CLOCK_START", CLOCK_START)  # the demo orders are loaded in this process
+            with running_production(settings) as started:
+                yield started
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _public(production: Production) -> str:
+    """nginx by the address the allowed origins and the browser's route filter both name."""
+    return production.public_url.replace("localhost", "127.0.0.1")
+
+
+async def _conversation(url: str, transports: list[str], messages: list[str]) -> list[str]:
+    """A widget-like socket.io conversation through nginx: each message, then the bot's first answer to it."""
+    client = socketio.AsyncClient(reconnection=False)
+    received: asyncio.Queue[str] = asyncio.Queue()
+    confirmed: asyncio.Queue[str] = asyncio.Queue()
+    client.on("bot_uttered", lambda message: received.put_nowait(str(message.get("text"))))
+    client.on("session_confirm", lambda session_id: confirmed.put_nowait(session_id))
+    await client.connect(f"{url}?shop=fr&lang=fr", headers={"Origin": url}, transports=transports)
+    try:
+        await client.emit("session_request", {"session_id": None})
+        session_id = await asyncio.wait_for(confirmed.get(), REPLY_TIMEOUT)
+        answers = []
+        for text in messages:
+            data = {"shop": "fr", "language": "fr"}
+            await client.emit("user_uttered", {"message": text, "session_id": session_id, "customData": data})
+            answer = [await asyncio.wait_for(received.get(), REPLY_TIMEOUT)]
+            while True:  # the rest of a multi-message answer
+                try:
+                    answer.append(await asyncio.wait_for(received.get(), QUIET_SECONDS))
+                except asyncio.TimeoutError:
+                    break
+            answers.append("\n".join(answer))
+        assert client.transport() == transports[-1]
+        return answers
+    finally:
+        await client.disconnect()
+
+
+def _chats(production: Production, transports: list[str], count: int) -> list[list[str]]:
+    """`count` customers at once, each asking about shipping and then about their order."""
+    messages = ["c'est combien la livraison ?", "où est ma commande ?", ORDER[0]]
+
+    async def all_of_them() -> list[list[str]]:
+        url = _public(production)
+        return await asyncio.gather(*(_conversation(url, transports, messages) for _ in range(count)))
+
+    # in a thread of its own: Playwright's sync API (the browser test) holds this thread's event loop
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, all_of_them()).result()
+
+
+def _assert_answered(conversations: list[list[str]]) -> None:
+    for answers in conversations:
+        assert "99 €" in answers[0], answers
+        assert ORDER[1] in answers[2], answers
+
+
+def test_a_customer_chats_on_a_shop_page_through_nginx(production: Production, browser: Browser) -> None:  # noqa: F811
+    """The stock widget polls first and then upgrades: both must reach the gateway that holds its session."""
+    context = browser.new_context()
+    try:
+        page = watched_page(context)
+        page.goto(f"{_public(production)}/shop/fr")
+        open_widget(page)
+        expect_bot(page, "Bonjour")
+        send(page, "c'est combien la livraison ?")
+        expect_bot(page, "99 €")
+        send(page, "où est ma commande ?")
+        page.wait_for_timeout(2000)
+        send(page, ORDER[0])
+        expect_bot(page, ORDER[1])
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("transports", [["websocket"], ["polling"]], ids=["websocket-only", "polling-only"])
+def test_several_customers_chat_through_nginx_on_either_transport(
+    production: Production, transports: list[str]
+) -> None:
+    _assert_answered(_chats(production, transports, count=4))
+
+
+def _monitor_redis(port: int, seconds: float, during: object) -> str:
+    """What Redis executed while `during()` ran (its MONITOR output)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=seconds + 30) as monitor:
+        monitor.sendall(b"MONITOR\r\n")
+        assert monitor.recv(16).startswith(b"+OK")
+        monitor.settimeout(0.5)
+        during()  # type: ignore[operator]
+        seen, deadline = b"", time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                seen += monitor.recv(65536)
+            except TimeoutError:
+                continue
+        return seen.decode("utf-8", errors="replace")
+
+
+def test_rasa_keeps_conversations_in_postgresql_and_locks_them_in_redis(production: Production) -> None:
+    commands = _monitor_redis(
+        int(make_url(production.redis_url).port or 0), 3.0, lambda: _chats(production, ["websocket"], 1)
+    )
+    assert '"harmony:lock:' in commands  # RedisLockStore's key for the conversation, our prefix
+    tracker = make_url(production.tracker_store_url)
+    with psycopg.connect(
+        host=tracker.host, port=tracker.port, user=tracker.username, password=tracker.password, dbname=tracker.database
+    ) as connection:
+        row = connection.execute("SELECT count(DISTINCT sender_id), count(*) FROM events").fetchone()
+    assert row is not None and row[0] >= 1 and row[1] > 10
+
+
+def test_a_gateway_killed_with_sigkill_is_restarted_and_chats_go_on(production: Production) -> None:
+    killed = production.kill("gateway-1")
+    took = production.wait_healthy(timeout=120)
+    assert production.pid("gateway-1") not in (0, killed)
+    print(f"gateway-1 killed (pid {killed}); everything healthy again {took:.1f} s later")
+    _assert_answered(_chats(production, ["websocket"], count=4))
+    _assert_answered(_chats(production, ["polling"], count=4))
