@@ -27,8 +27,8 @@ from tests.stored_transcript import stored_transcript
 pytestmark = pytest.mark.production
 
 CUSTOMERS = 20
-PARTS = ("postgres", "redis", "rasa-balancer", "actions-balancer", "gateway-1", "gateway-2", "rasa-1", "rasa-2")
-PARTS = (*PARTS, "actions-1", "actions-2")
+PARTS: tuple[str, ...] = ("postgres", "redis", "rasa-balancer", "actions-balancer", "gateway-1", "gateway-2")
+PARTS += ("rasa-1", "rasa-2", "actions-1", "actions-2")
 KILLED = ("gateway-1", "rasa-1", "actions-1")
 RESTARTED = ("redis", "postgres")
 UNDER_WAY_SECONDS = 10.0  # the conversations run for this long before each fault
