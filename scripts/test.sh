@@ -9,7 +9,7 @@ bash scripts/install_browser.sh  # browser tests drive Debian's chromium with Pl
 APP=.venv/app/bin/python
 RASA=.venv/rasa/bin/python
 # Tests that import Rasa itself run in the Rasa environment; all others in the app one.
-RASA_ENV_TESTS=(tests/bot/components tests/bot/channels tests/bot/tracker_store tests/harmony/nlu_eval)
+RASA_ENV_TESTS=(tests/bot/components tests/bot/channels tests/bot/turn_cost tests/harmony/nlu_eval)
 
 echo "== lint (ruff, mypy)"
 $APP -m ruff check .
