@@ -22,7 +22,15 @@ from typing import Any
 
 from rasa.shared.core.constants import PREVIOUS_ACTION
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 MAX_CONVERSATIONS = 1000
@@ -35,6 +43,8 @@ class _Replay:
 
     domain: Domain
     tracker: DialogueStateTracker
+    events: list[Event] = field(default_factory=list)  # the tracker's events, `applied` their applied ones
+    loop_names: set[str] = field(default_factory=set)
     applied: list[Event] = field(default_factory=list)
     states: list[dict[str, Any]] = field(default_factory=list)
     last_ml_action_sub_state: Any = None
@@ -85,6 +95,31 @@ def _key(tracker: DialogueStateTracker, *flags: Any) -> tuple[Any, ...]:
     return (tracker.sender_id, tracker.is_rule_tracker, tuple(tracker.slots), *flags)
 
 
+def _applied_events(
+    tracker: DialogueStateTracker, events: list[Event], replay: _Replay
+) -> tuple[list[Event], set[str] | None]:
+    """`tracker.applied_events()`; appended events that undo nothing are simply appended.
+
+    Rasa's `applied_events` drops events on a restart, a new session, an undo, and when a loop's
+    action runs again; an `ActiveLoop` of a new name changes how earlier events are read. With
+    none of these among the new events, the applied events are the old ones plus the new ones.
+    """
+    seen = replay.events
+    if seen and _same_events(seen, events):
+        new = events[len(seen) :]
+        if not any(_may_undo(event, replay.loop_names) for event in new):
+            return replay.applied + new, replay.loop_names
+    return tracker.applied_events(), None
+
+
+def _may_undo(event: Event, loop_names: set[str]) -> bool:
+    if isinstance(event, (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted)):
+        return True
+    if isinstance(event, ActiveLoop):
+        return bool(event.name) and event.name not in loop_names
+    return isinstance(event, ActionExecuted) and event.action_name in loop_names
+
+
 def states_for_tracker_history(
     self: Domain,
     tracker: DialogueStateTracker,
@@ -95,18 +130,25 @@ def states_for_tracker_history(
     """Rasa's `Domain.states_for_tracker_history`, replaying only the events not seen before."""
     if tracker._max_event_history is not None:
         return _original(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
-    applied = tracker.applied_events()
     flags = (omit_unset_slots, ignore_rule_only_turns, json.dumps(rule_only_data, sort_keys=True, default=str))
     key = _key(tracker, *flags)
     replay = _replays.pop(key, None)
-    if replay is None or replay.domain is not self or not _same_events(replay.applied, applied):
+    if replay is None or replay.domain is not self:
         replay = _Replay(self, tracker.init_copy())
+    events = list(tracker.events)
+    applied, loop_names = _applied_events(tracker, events, replay)
+    if loop_names is None:
+        loop_names = {event.name for event in events if isinstance(event, ActiveLoop) and event.name}
+        if not _same_events(replay.applied, applied):
+            replay = _Replay(self, tracker.init_copy())
     options = (omit_unset_slots, ignore_rule_only_turns, rule_only_data)
     for event in applied[len(replay.applied) :]:
         if isinstance(event, ActionExecuted):
             _step(self, replay, event.hide_rule_turn, *options)
         replay.tracker.update(event)
-    replay.applied = list(applied)
+    replay.applied = applied
+    replay.events = events
+    replay.loop_names = loop_names
     _replays[key] = replay
     while len(_replays) > MAX_CONVERSATIONS:
         _replays.popitem(last=False)

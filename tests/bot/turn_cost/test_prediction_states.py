@@ -79,7 +79,7 @@ def read_back(tracker: DialogueStateTracker) -> DialogueStateTracker:
     return DialogueStateTracker.from_dict(tracker.sender_id, [e.as_dict() for e in tracker.events], DOMAIN.slots)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(10))
 def test_states_equal_rasas_after_every_step(seed: int) -> None:
     prediction_states.clear()
     rng = random.Random(seed)
