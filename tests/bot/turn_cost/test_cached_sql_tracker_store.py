@@ -241,5 +241,5 @@ def test_memory_is_bounded_and_evicted_conversations_are_read_again(tracker_db_u
 
 @pytest.mark.parametrize("name", ["user", "bot", "slot", "action", "session_started", "active_loop", "restart"])
 def test_event_types_resolve_like_rasa(name: str) -> None:
-    data = {"event": name, "timestamp": 1.0, "name": "x", "value": None, "text": "t"}
+    data = {"event": name, "timestamp": 1.0, "name": "x", "value": None, "text": "t", "parse_data": {"intent": {}}}
     assert type(EventTypes().deserialise(data)) is type(Event.from_parameters(data))
