@@ -14,6 +14,7 @@ from harmony.bench.load import LoadResult, run_load
 from harmony.bench.machine import describe_machine, resident_memory_mib
 from harmony.bench.report import write_report
 from harmony.bench.stock_bot import create_stock_project, stock_server, train_stock
+from harmony.bench.turns import TurnResult, run_turns
 from harmony.bench.widget_load import run_widget_load
 from harmony.database_setup import prepare_database
 from harmony.launcher.environments import rasa_process_env
@@ -40,6 +41,7 @@ class BotResult:
     memory_mib: dict[str, float] = field(default_factory=dict)
     loads: list[LoadResult] = field(default_factory=list)
     widget_loads: list[LoadResult] = field(default_factory=list)
+    turns: TurnResult | None = None
 
 
 def _free_port() -> int:
@@ -78,6 +80,8 @@ def _measure_running(
         print(f"  {result.name}: {requests} requests, {concurrency} concurrent conversation(s)...", flush=True)
         result.loads.append(run_load(base_url, concurrency, requests, max_seconds=180))
         result.widget_loads.append(run_widget_load(widget_url, concurrency, requests, 180, origin))
+    print(f"  {result.name}: one long conversation (REST)...", flush=True)
+    result.turns = run_turns(base_url)
 
 
 def bench_ours(work: Path, levels: list[tuple[int, int]], train: bool = True) -> BotResult:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harmony.bench.load import SCRIPT
+from harmony.bench.turns import TURNS_MEASURED
 
 if TYPE_CHECKING:
     from harmony.bench.main import BotResult
@@ -44,7 +45,21 @@ def _rows(ours: BotResult, stock: BotResult) -> list[tuple[str, float, float, st
                 (f"latency p99, {label} (ms)", mine.percentile(99), theirs.percentile(99), ".0f"),
                 (f"throughput, {label} (messages/s)", mine.throughput, theirs.throughput, ".1f"),
             ]
+    for turn in TURNS_MEASURED:
+        rows.append(
+            (f"latency at turn {turn} of one conversation, REST (ms)", _turn(ours, turn), _turn(stock, turn), ".0f")
+        )
+    for turn in TURNS_MEASURED[1:]:
+        rows.append((f"turn {turn} / turn 1 latency, REST", _turn_ratio(ours, turn), _turn_ratio(stock, turn), ".2f"))
     return rows
+
+
+def _turn(result: BotResult, turn: int) -> float:
+    return result.turns.latency_ms.get(turn, float("nan")) if result.turns else float("nan")
+
+
+def _turn_ratio(result: BotResult, turn: int) -> float:
+    return result.turns.ratio(turn) if result.turns else float("nan")
 
 
 def write_report(
@@ -71,6 +86,8 @@ def write_report(
         " socket.io = rasa-webchat's protocol (`user_uttered` until the first `bot_uttered`), for ours through"
         " the gateway (which stores every message and calls Rasa over REST), for stock Rasa's socket.io channel;"
         " the rest of a turn's replies are drained (50 ms of quiet) before the next message",
+        "- turn length: one more conversation sends the script in a loop (206 messages, REST, alone); the"
+        " latency at turn n is the median of turns n to n+6 (each script message once)",
         f"- each conversation (a new sender id) sends, in order: {', '.join(repr(m) for m in SCRIPT)}",
         "- training without Rasa's cache (`RASA_MAX_CACHE_SIZE=0`); the two bots are measured one after the other"
         + ("" if trained else "; **our training not measured in this run** (`--no-training`: the current model)"),
@@ -92,5 +109,8 @@ def write_report(
                     f"- {result.name}, {channel}, {load.concurrency} concurrent: {load.requests} answered, "
                     f"{load.errors} errors, {load.seconds:.1f} s, mean {load.mean_ms:.0f} ms"
                 )
+    for result in (ours, stock):
+        if result.turns is not None:
+            lines.append(f"- {result.name}, REST, one long conversation: {result.turns.errors} errors")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

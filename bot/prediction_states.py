@@ -1,0 +1,169 @@
+"""The policies' dialogue states, computed once per event instead of once per event per prediction.
+
+Before each action Rasa's policies (MemoizationPolicy, RulePolicy: three to nine times a turn)
+ask `Domain.states_for_tracker_history` for the conversation's states, which replays every event
+of the session on a blank tracker: a turn's prediction cost grows with the conversation. The
+states of a prefix of the session do not change when events are appended, so this keeps, per
+conversation, the states computed so far and the replayed tracker, and replays only the events
+that follow. Whenever the events seen before are not a prefix of the tracker's (an undo, a new
+session, a tracker from elsewhere) everything is replayed, as Rasa does.
+
+Installed by `bot.rasa_main` for `rasa run` only (training keeps Rasa's own code).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import operator
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa.shared.core.constants import PREVIOUS_ACTION
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+MAX_CONVERSATIONS = 1000
+_original = Domain.states_for_tracker_history
+
+
+@dataclass
+class _Replay:
+    """The states of `applied` (before each action), and the tracker after all of them."""
+
+    domain: Domain
+    tracker: DialogueStateTracker
+    events: list[Event] = field(default_factory=list)  # the tracker's events, `applied` their applied ones
+    loop_names: set[str] = field(default_factory=set)
+    applied: list[Event] = field(default_factory=list)
+    states: list[dict[str, Any]] = field(default_factory=list)
+    last_ml_action_sub_state: Any = None
+    turn_was_hidden: bool = False
+
+
+_replays: OrderedDict[tuple[Any, ...], _Replay] = OrderedDict()
+
+
+def _step(
+    domain: Domain,
+    replay: _Replay,
+    hide_rule_turn: bool,
+    omit_unset_slots: bool,
+    ignore_rule_only_turns: bool,
+    rule_only_data: dict[str, Any] | None,
+) -> None:
+    """One iteration of Rasa's loop in `Domain.states_for_tracker_history`, on `replay.tracker`."""
+    tr = replay.tracker
+    if ignore_rule_only_turns:
+        if not replay.turn_was_hidden:
+            replay.last_ml_action_sub_state = domain._get_prev_action_sub_state(tr)
+        if not tr.followup_action and tr.latest_action_name != tr.active_loop_name:
+            replay.turn_was_hidden = hide_rule_turn
+        if replay.turn_was_hidden:
+            return
+    state = domain.get_active_state(tr, omit_unset_slots=omit_unset_slots)
+    if ignore_rule_only_turns:
+        domain._remove_rule_only_features(state, rule_only_data)
+        if replay.states:
+            domain._substitute_rule_only_user_input(state, replay.states[-1])
+        if replay.last_ml_action_sub_state:
+            state[PREVIOUS_ACTION] = replay.last_ml_action_sub_state
+    replay.states.append(domain._clean_state(state))
+
+
+def _same_events(seen: list[Event], now: list[Event]) -> bool:
+    """`seen` is a prefix of `now`: the same objects, or events read again from the database."""
+    if len(seen) > len(now):
+        return False
+    same = list(map(operator.is_, seen, now))
+    return all(same) or all(
+        a.as_dict() == b.as_dict() for a, b, identical in zip(seen, now, same, strict=False) if not identical
+    )
+
+
+def _key(tracker: DialogueStateTracker, *flags: Any) -> tuple[Any, ...]:
+    return (tracker.sender_id, tracker.is_rule_tracker, tuple(tracker.slots), *flags)
+
+
+def _applied_events(
+    tracker: DialogueStateTracker, events: list[Event], replay: _Replay
+) -> tuple[list[Event], set[str] | None]:
+    """`tracker.applied_events()`; appended events that undo nothing are simply appended.
+
+    Rasa's `applied_events` drops events on a restart, a new session, an undo, and when a loop's
+    action runs again; an `ActiveLoop` of a new name changes how earlier events are read. With
+    none of these among the new events, the applied events are the old ones plus the new ones.
+    """
+    seen = replay.events
+    if seen and _same_events(seen, events):
+        new = events[len(seen) :]
+        if not any(_may_undo(event, replay.loop_names) for event in new):
+            return replay.applied + new, replay.loop_names
+    return tracker.applied_events(), None
+
+
+def _may_undo(event: Event, loop_names: set[str]) -> bool:
+    if isinstance(event, (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted)):
+        return True
+    if isinstance(event, ActiveLoop):
+        return bool(event.name) and event.name not in loop_names
+    return isinstance(event, ActionExecuted) and event.action_name in loop_names
+
+
+def states_for_tracker_history(
+    self: Domain,
+    tracker: DialogueStateTracker,
+    omit_unset_slots: bool = False,
+    ignore_rule_only_turns: bool = False,
+    rule_only_data: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Rasa's `Domain.states_for_tracker_history`, replaying only the events not seen before."""
+    if tracker._max_event_history is not None:
+        return _original(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+    flags = (omit_unset_slots, ignore_rule_only_turns, json.dumps(rule_only_data, sort_keys=True, default=str))
+    key = _key(tracker, *flags)
+    replay = _replays.pop(key, None)
+    if replay is None or replay.domain is not self:
+        replay = _Replay(self, tracker.init_copy())
+    events = list(tracker.events)
+    applied, loop_names = _applied_events(tracker, events, replay)
+    if loop_names is None:
+        loop_names = {event.name for event in events if isinstance(event, ActiveLoop) and event.name}
+        if not _same_events(replay.applied, applied):
+            replay = _Replay(self, tracker.init_copy())
+    options = (omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+    for event in applied[len(replay.applied) :]:
+        if isinstance(event, ActionExecuted):
+            _step(self, replay, event.hide_rule_turn, *options)
+        replay.tracker.update(event)
+    replay.applied = applied
+    replay.events = events
+    replay.loop_names = loop_names
+    _replays[key] = replay
+    while len(_replays) > MAX_CONVERSATIONS:
+        _replays.popitem(last=False)
+    # the state after the last event, on a scratch copy: the next call goes on from `replay`
+    final = copy.copy(replay)
+    final.states = list(replay.states)
+    _step(self, final, False, *options)
+    # callers change the states they get (the last user input): they get their own copies
+    return [{name: dict(sub_state) for name, sub_state in state.items()} for state in final.states]
+
+
+def install() -> None:
+    """Use the incremental states in this process (the Rasa server)."""
+    Domain.states_for_tracker_history = states_for_tracker_history
+
+
+def clear() -> None:
+    _replays.clear()

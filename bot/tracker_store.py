@@ -1,0 +1,234 @@
+"""Rasa's SQL tracker store with an in-memory cache, so a turn's cost does not grow with the conversation.
+
+Rasa's `SQLTrackerStore.retrieve` reads and deserialises every event of the session on every
+message, and rebuilds the tracker by replaying them all: at turn 300 that was half of the server's
+time. This store keeps, per conversation, the tracker built from the rows it has read and the id
+of the last row; each retrieve reads only the rows with a higher id and applies them.
+
+The database stays the only copy, and several Rasa servers may share it:
+- rows that another server appended are read like our own (they have higher ids; the lock store
+  keeps two servers from writing one conversation at once);
+- rows deleted behind our back (`make erase-customer`, `make purge-conversations`) are noticed
+  because the number of the conversation's rows up to the cached last id changed, or that row is
+  gone (SQLite may give its id to a new row: its timestamp and type are compared too); the
+  conversation is then read again from the database, so a deleted event is never served;
+- a new session (a `session_started` row among the new ones) is read with Rasa's own query.
+The trackers handed out are copies: what Rasa appends to them reaches the cache only through the
+database, on the next retrieve.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.common import all_subclasses
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_CONVERSATIONS = 1000
+DEFAULT_MAX_EVENTS = 50_000
+
+
+@dataclass
+class _Cached:
+    """What we know of one conversation: the tracker of its latest session and where its rows end."""
+
+    tracker: DialogueStateTracker
+    last_id: int  # highest row id of this conversation that we have read (any session)
+    last_timestamp: float | None  # that row's timestamp and type, to recognise it
+    last_type: str
+    rows_up_to_last: int  # how many rows of this conversation have an id <= last_id
+    session_start: float | None  # timestamp of the latest session_started, as Rasa's query uses it
+
+
+class EventTypes:
+    """Event class by type name, looked up once instead of walking Rasa's class tree per event."""
+
+    def __init__(self) -> None:
+        self._classes: dict[str, type[Event]] = {}
+
+    def deserialise(self, data: dict[str, Any]) -> Event | None:
+        name = data.get("event")
+        if name is None:
+            return None
+        event_class = self._classes.get(name)
+        if event_class is None:
+            # an event class imported since the last look-up, or an unknown name: Rasa decides
+            self._classes = {cls.type_name: cls for cls in reversed(all_subclasses(Event))}
+            event_class = self._classes.get(name)
+            if event_class is None:
+                return Event.from_parameters(data)
+        return event_class._from_parameters(data)
+
+
+def copy_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """A tracker with the same state that can be changed without changing `tracker`.
+
+    Rasa's own `copy()` replays every event; here the state is copied as it is. The events
+    themselves are shared: Rasa appends new events and does not change the ones it was given.
+    """
+    clone = copy.copy(tracker)
+    clone.events = tracker._create_events(list(tracker.events))
+    clone.slots = copy.copy(tracker.slots)  # keeps AnySlotDict when there is no domain
+    for name, slot in tracker.slots.items():
+        slot_copy = copy.copy(slot)
+        slot_copy._value = copy.deepcopy(slot._value)
+        clone.slots[name] = slot_copy
+    clone.latest_action = dict(tracker.latest_action) if tracker.latest_action is not None else None
+    if tracker.active_loop is not None:
+        clone.active_loop = dataclasses.replace(tracker.active_loop)
+    return clone
+
+
+class CachedSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` that reads only the rows it has not seen yet (see the module's docstring).
+
+    Configured in endpoints.yml as `type: bot.tracker_store.CachedSQLTrackerStore` with `url`; at
+    most `max_conversations` conversations and `max_events` events are kept (least recently
+    used first out).
+    """
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        max_conversations: int = DEFAULT_MAX_CONVERSATIONS,
+        max_events: int = DEFAULT_MAX_EVENTS,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.pop("url", None)  # Rasa hands the endpoint's url over as `host` too
+        super().__init__(domain, **kwargs)
+        self.max_conversations = int(max_conversations)
+        self.max_events = int(max_events)
+        self._cache: OrderedDict[str, _Cached] = OrderedDict()
+        self._cached_events = 0
+        self._event_types = EventTypes()
+
+    @property
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:
+        # trackers carry the domain's slots: a new model's domain starts the cache afresh
+        self._domain = domain or Domain.empty()
+        self.clear_cache()
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+        self._cached_events = 0
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session's tracker, as Rasa's store returns it, from the cache when still valid."""
+        if not self.domain:
+            return await super().retrieve(sender_id)
+        with self.session_scope() as session:
+            cached = self._cache.get(sender_id)
+            if cached is None or not self._catch_up(session, sender_id, cached):
+                cached = self._load(session, sender_id)
+        if cached is None:
+            return None
+        self._remember(sender_id, cached)
+        return copy_tracker(cached.tracker)
+
+    def _catch_up(self, session: sa.orm.Session, sender_id: str, cached: _Cached) -> bool:
+        """Applies the rows appended since `cached` was read; False when it must be read afresh."""
+        table = self.SQLEvent
+        rows_up_to_last = (
+            session.query(sa.func.count(table.id))
+            .filter(table.sender_id == sender_id, table.id <= cached.last_id)
+            .scalar()
+        )
+        if rows_up_to_last != cached.rows_up_to_last:
+            return False  # rows were deleted (or, unexpectedly, inserted below the last id)
+        rows = (
+            session.query(table.id, table.type_name, table.timestamp, table.data)
+            .filter(table.sender_id == sender_id, table.id >= cached.last_id)
+            .order_by(table.id)
+            .all()
+        )
+        if not rows or (rows[0].id, rows[0].timestamp, rows[0].type_name) != (
+            cached.last_id,
+            cached.last_timestamp,
+            cached.last_type,
+        ):
+            return False  # our last row is gone or its id was given to another row
+        new_rows = rows[1:]
+        if any(row.type_name == SessionStarted.type_name for row in new_rows):
+            return False  # a new session: Rasa's query decides which rows belong to it
+        added = 0
+        for row in new_rows:
+            if cached.session_start is not None and (row.timestamp is None or row.timestamp < cached.session_start):
+                continue  # Rasa's query leaves out rows older than the session's start
+            event = self._event_types.deserialise(json.loads(row.data))
+            if event is not None:
+                cached.tracker.update(event)
+                added += 1
+        if new_rows:
+            last = new_rows[-1]
+            cached.last_id, cached.last_timestamp, cached.last_type = last.id, last.timestamp, last.type_name
+            cached.rows_up_to_last += len(new_rows)
+            self._cached_events += added
+        return True
+
+    def _load(self, session: sa.orm.Session, sender_id: str) -> _Cached | None:
+        """Reads the latest session as Rasa's query does, up to a last row counted first.
+
+        Counting first and then reading only rows up to that id keeps the count and the rows
+        consistent when another server appends meanwhile (its rows are read on the next retrieve).
+        """
+        self._forget(sender_id)
+        table = self.SQLEvent
+        count, last_id = (
+            session.query(sa.func.count(table.id), sa.func.max(table.id)).filter(table.sender_id == sender_id).one()
+        )
+        if not count:
+            return None
+        mine = (table.sender_id == sender_id, table.id <= last_id)
+        session_start = (
+            session.query(sa.func.max(table.timestamp))
+            .filter(*mine, table.type_name == SessionStarted.type_name)
+            .scalar()
+        )
+        query = session.query(table.id, table.type_name, table.timestamp, table.data).filter(*mine)
+        if session_start is not None:
+            query = query.filter(table.timestamp >= session_start)
+        rows = query.order_by(table.id).all()
+        last_row = session.query(table.timestamp, table.type_name).filter(table.id == last_id).one_or_none()
+        if not rows or last_row is None:
+            return None
+        events = [self._event_types.deserialise(json.loads(row.data)) for row in rows]
+        tracker = DialogueStateTracker.from_events(
+            sender_id, [event for event in events if event is not None], self.domain.slots
+        )
+        return _Cached(tracker, last_id, last_row.timestamp, last_row.type_name, count, session_start)
+
+    def _remember(self, sender_id: str, cached: _Cached) -> None:
+        if sender_id not in self._cache:
+            self._cache[sender_id] = cached
+            self._cached_events += len(cached.tracker.events)
+        self._cache.move_to_end(sender_id)
+        while len(self._cache) > 1 and (
+            len(self._cache) > self.max_conversations or self._cached_events > self.max_events
+        ):
+            _, evicted = self._cache.popitem(last=False)
+            self._cached_events -= len(evicted.tracker.events)
+
+    def _forget(self, sender_id: str) -> None:
+        evicted = self._cache.pop(sender_id, None)
+        if evicted is not None:
+            self._cached_events -= len(evicted.tracker.events)
+
+    @property
+    def cached_conversations(self) -> int:
+        return len(self._cache)
