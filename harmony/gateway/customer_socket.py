@@ -9,10 +9,13 @@ socket may only write to the conversation it was confirmed for.
 Each socket's client address (`harmony.gateway.clients`) is what the limits count per client;
 a refused or failed `session_request` gets the notice as a `bot_uttered`, in the page's language.
 A widget confirmed again for its conversation is sent the replies it missed (`harmony.gateway.delivery`).
+The database down: a session request is retried for about 15 s, and a socket whose request failed
+gets its session when it writes, so its message is not dropped.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Collection
 from typing import Any
@@ -35,6 +38,8 @@ def page_of_socket(environ: dict[str, Any]) -> PageContext | None:
 
 
 PROTOCOL_LOGGERS = ("engineio.server", "socketio.server")
+UNAVAILABLE = "unavailable_not_saved"  # the refusal when the database is down
+SESSION_RETRY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)  # a session request waits out a database restart (~15 s)
 
 
 class WithoutTraceback(logging.Filter):
@@ -71,22 +76,31 @@ def register_customer_events(
         page = page_of_socket(environ)
         await sio.save_session(sid, {"page": page, "client": client_address(environ, trusted_proxies)})
 
-    @sio.on("session_request")
-    async def session_request(sid: str, data: Any = None) -> None:
-        request = data if isinstance(data, dict) else {}
-        socket = await sio.get_session(sid)
+    async def confirm(sid: str, socket: dict[str, Any], requested_id: Any) -> str | None:
+        """Give the socket its conversation (the requested one if it may have it, else a new one), send it
+        what it missed; None, after telling the widget why, when that is refused or the database stays down."""
         page, client = socket.get("page"), socket.get("client") or UNKNOWN
-        try:
-            view = await service.start_session(request.get("session_id"), page, client)
-        except CustomerRefused as refused:
-            language = (page or page_context(None, None, service.default_shop)).language
-            await sio.emit("bot_uttered", {"text": handoff_text(refused.key, language)}, to=sid)
-            return
+        for pause in (*SESSION_RETRY_PAUSES, None):
+            try:
+                view = await service.start_session(requested_id, page, client)
+                break
+            except CustomerRefused as refused:
+                if refused.key != UNAVAILABLE or pause is None:
+                    language = (page or page_context(None, None, service.default_shop)).language
+                    await sio.emit("bot_uttered", {"text": handoff_text(refused.key, language)}, to=sid)
+                    return None
+                await asyncio.sleep(pause)  # the database is restarting: the widget waits a little
         await sio.save_session(sid, {**socket, "conversation_id": view.id})
         await sio.enter_room(sid, view.id)
         await sio.emit("session_confirm", view.id, to=sid)
-        if view.id == request.get("session_id"):
+        if view.id == requested_id:
             await widgets.replay(sid, view.id)  # what it missed while disconnected, from the transcript
+        return view.id
+
+    @sio.on("session_request")
+    async def session_request(sid: str, data: Any = None) -> None:
+        request = data if isinstance(data, dict) else {}
+        await confirm(sid, await sio.get_session(sid), request.get("session_id"))
 
     @sio.on("user_uttered")
     async def user_uttered(sid: str, data: Any = None) -> None:
@@ -94,7 +108,14 @@ def register_customer_events(
         conversation_id = socket.get("conversation_id")
         message = data if isinstance(data, dict) else {}
         claimed = message.get("session_id")
-        if not conversation_id or (claimed and claimed != conversation_id):
-            return  # no session yet, or someone else's conversation: nothing is read or written
+        if not conversation_id:
+            # Its session request failed (the database was down): the widget knows no better than to
+            # write, so its session is given now, and the message is not lost.
+            conversation_id = await confirm(sid, socket, claimed)
+            if conversation_id is None:
+                return
+            socket = await sio.get_session(sid)
+        elif claimed and claimed != conversation_id:
+            return  # someone else's conversation: nothing is read or written
         text, custom_data = message.get("message"), message.get("customData")
         await service.customer_message(conversation_id, text, custom_data, outbox, socket.get("client") or UNKNOWN)

@@ -245,6 +245,41 @@ def test_the_database_down_gets_a_polite_notice_from_memory_and_the_gateway_keep
     asyncio.run(scenario())
 
 
+def test_a_widget_that_connects_while_the_database_restarts_gets_its_session_and_loses_no_message(
+    own_stack: Stack,
+) -> None:
+    gateway, database_url = own_stack.settings.gateway_url, own_stack.settings.database_url
+
+    async def connect(widget: Widget) -> None:
+        await widget.client.connect(widget.url, headers={"Origin": gateway}, transports=["websocket"], wait_timeout=30)
+        await widget.client.emit("session_request", {"session_id": None})
+
+    async def scenario() -> None:
+        restart = StoppedPostgres(own_stack.admin_url)
+        restart.__enter__()
+        try:
+            short = Widget(gateway, "fr", "fr")
+            await connect(short)
+            await asyncio.sleep(2.0)  # a restart: the database is back within seconds
+        finally:
+            restart.__exit__()
+        assert await asyncio.wait_for(short.confirmed.get(), 60)  # the session request waited it out
+        assert short.received.empty()  # no notice: nothing went wrong for the customer
+        await short.close()
+
+        with StoppedPostgres(own_stack.admin_url):  # a longer outage: the notice, then the widget writes
+            long = Widget(gateway, "ro", "ro")
+            await connect(long)
+            assert await long.next_text() == handoff_text("unavailable_not_saved", "ro")
+        await long.say("cât costă livrarea?")  # the stock widget writes with the session it never got
+        conversation = await asyncio.wait_for(long.confirmed.get(), 60)
+        assert "200 lei" in await long.next_text()
+        assert ("customer", "cât costă livrarea?") in _stored(database_url, conversation)
+        await long.close()
+
+    asyncio.run(scenario())
+
+
 def test_rasa_down_gets_the_polite_notice_the_message_is_kept_and_the_bot_answers_once_it_is_back(
     own_stack: Stack,
 ) -> None:

@@ -68,6 +68,7 @@ def test_kill_and_restart_each_part_under_20_conversations_loses_and_repeats_not
             else:
                 production.restart(program)
             recovery[program] = production.wait_healthy()
+            print(f"{program}: healthy again after {recovery[program]:.1f} s", flush=True)
     finally:
         customers = load.finish()
     transcripts = {
