@@ -54,6 +54,9 @@ def main() -> None:
     sys.argv = with_api_token(sys.argv, os.environ.pop("HARMONY_RASA_TOKEN", ""))
     if sys.argv[1:2] == ["run"]:
         speed_up_serving()
+        from bot import tracker_store_failures
+
+        tracker_store_failures.install()  # a database that fails fails the turn, never answers from memory
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

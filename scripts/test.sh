@@ -11,7 +11,7 @@ bash scripts/install_production.sh  # the production profile's test runs nginx, 
 APP=.venv/app/bin/python
 RASA=.venv/rasa/bin/python
 # Tests that import Rasa itself run in the Rasa environment; all others in the app one.
-RASA_ENV_TESTS=(tests/bot/components tests/bot/channels tests/bot/turn_cost tests/harmony/nlu_eval)
+RASA_ENV_TESTS=(tests/bot/components tests/bot/channels tests/bot/turn_cost tests/bot/rasa_server tests/harmony/nlu_eval)
 
 echo "== lint (ruff, mypy)"
 $APP -m ruff check .
