@@ -4,7 +4,7 @@ RASA_PY := .venv/rasa/bin/python
 CONFIG ?= config.yml
 FOLDS ?= 3
 
-.PHONY: setup run run-production stop-production test test-random bench load-fixtures train lint eval heldout crossval build-faq create-agent \
+.PHONY: setup run run-production stop-production test test-random bench bench-production load-fixtures train lint eval heldout crossval build-faq create-agent \
 	deactivate-agent reset-agent-password end-agent-sessions \
 	export-customer erase-customer purge-conversations
 
@@ -32,6 +32,11 @@ test-random:
 
 bench: setup
 	@$(APP_PY) -m harmony bench
+
+# the production profile against the stock bot through the widget, 8 and 32 conversations -> docs/benchmarks-production.md
+bench-production: setup
+	@bash scripts/install_production.sh
+	@$(APP_PY) -m harmony bench-production
 
 # make load-fixtures [FILE=path/to/orders.yml]
 load-fixtures: setup

@@ -88,6 +88,12 @@ def _bench(args: argparse.Namespace) -> int:
     return main(quick=args.quick, train=not args.no_training)
 
 
+def _bench_production(args: argparse.Namespace) -> int:
+    from harmony.bench.production import main
+
+    return main()
+
+
 def _export_customer(args: argparse.Namespace) -> int:
     from harmony.privacy.commands import export_command
 
@@ -143,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-training", action="store_true", help="use the current model; our training time is not measured"
     )
     bench.set_defaults(handler=_bench)
+    bench_production = commands.add_parser(
+        "bench-production", help="benchmark the production profile against a stock `rasa init` bot (widget path)"
+    )
+    bench_production.set_defaults(handler=_bench_production)
     add_agent_commands(commands)  # create-agent, deactivate-agent, reset-agent-password, end-agent-sessions
     _add_privacy_commands(commands)
     _add_production_commands(commands)

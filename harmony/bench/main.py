@@ -44,14 +44,14 @@ class BotResult:
     turns: TurnResult | None = None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
 
 
-def _first_answer(base_url: str, timeout: float = 300.0) -> None:
+def first_answer(base_url: str, timeout: float = 300.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -105,9 +105,9 @@ def bench_ours(work: Path, levels: list[tuple[int, int]], train: bool = True) ->
     settings = load_settings(
         {
             "HARMONY_VAR_DIR": str(work / "var"),
-            "HARMONY_RASA_PORT": str(_free_port()),
-            "HARMONY_ACTION_PORT": str(_free_port()),
-            "HARMONY_GATEWAY_PORT": str(_free_port()),
+            "HARMONY_RASA_PORT": str(free_port()),
+            "HARMONY_ACTION_PORT": str(free_port()),
+            "HARMONY_GATEWAY_PORT": str(free_port()),
             # The load comes from one address standing for many customers: no per-client limits.
             "HARMONY_RATE_LIMITS": BENCH_RATE_LIMITS,
         }
@@ -121,7 +121,7 @@ def bench_ours(work: Path, levels: list[tuple[int, int]], train: bool = True) ->
         started = time.perf_counter()
         actions.start()
         rasa.start()
-        _first_answer(settings.rasa_url)
+        first_answer(settings.rasa_url)
         result.cold_start_seconds = time.perf_counter() - started
         front.start()
         front.wait_ready(GATEWAY_START_TIMEOUT)
@@ -140,13 +140,13 @@ def bench_stock(work: Path, levels: list[tuple[int, int]]) -> BotResult:
     project = create_stock_project(work / "stock")
     print("Training the stock `rasa init` bot (no cache)...", flush=True)
     model, result.training_seconds = train_stock(project, **NO_CACHE)
-    port = _free_port()
+    port = free_port()
     server = stock_server(project, model, port, work / "logs" / "stock-rasa.log")
     try:
         print("Cold start of the stock bot...", flush=True)
         started = time.perf_counter()
         server.start()
-        _first_answer(f"http://127.0.0.1:{port}")
+        first_answer(f"http://127.0.0.1:{port}")
         result.cold_start_seconds = time.perf_counter() - started
         url = f"http://127.0.0.1:{port}"
         _measure_running(result, url, url, {"Rasa server": server}, levels)
