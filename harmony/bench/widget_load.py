@@ -22,7 +22,12 @@ SETTLE_SECONDS = 0.05
 
 
 async def _conversation(
-    url: str, origin: str | None, custom_data: dict[str, Any], budget: list[int], deadline: float
+    url: str,
+    origin: str | None,
+    custom_data: dict[str, Any],
+    budget: list[int],
+    deadline: float,
+    script: tuple[str, ...] = SCRIPT,
 ) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
@@ -36,7 +41,7 @@ async def _conversation(
         await client.connect(url, headers=headers, transports=["websocket"], wait_timeout=REPLY_TIMEOUT)
         await client.emit("session_request", {"session_id": uuid.uuid4().hex, "customData": custom_data})
         session_id = await asyncio.wait_for(confirmed.get(), REPLY_TIMEOUT)
-        for message in SCRIPT:
+        for message in script:
             if budget[0] <= 0 or time.monotonic() >= deadline:
                 break
             budget[0] -= 1
@@ -61,7 +66,13 @@ async def _conversation(
 
 
 async def _run(
-    url: str, origin: str | None, custom_data: dict[str, Any], concurrency: int, total: int, max_seconds: float
+    url: str,
+    origin: str | None,
+    custom_data: dict[str, Any],
+    concurrency: int,
+    total: int,
+    max_seconds: float,
+    script: tuple[str, ...],
 ) -> LoadResult:
     deadline = time.monotonic() + max_seconds
     budgets = [[max(1, total // concurrency)] for _ in range(concurrency)]
@@ -71,7 +82,7 @@ async def _run(
     async def worker(budget: list[int]) -> None:
         nonlocal errors
         while budget[0] > 0 and time.monotonic() < deadline:
-            found, failed = await _conversation(url, origin, custom_data, budget, deadline)
+            found, failed = await _conversation(url, origin, custom_data, budget, deadline, script)
             latencies.extend(found)
             errors += failed
 
@@ -88,7 +99,8 @@ def run_widget_load(
     max_seconds: float,
     origin: str | None = None,
     custom_data: dict[str, Any] | None = None,
+    script: tuple[str, ...] = SCRIPT,
 ) -> LoadResult:
-    """About `total_requests` messages from `concurrency` parallel widget conversations."""
+    """About `total_requests` messages from `concurrency` parallel widget conversations, each saying `script`."""
     data = custom_data or {"shop": "fr", "language": "fr"}
-    return asyncio.run(_run(url, origin, data, concurrency, total_requests, max_seconds))
+    return asyncio.run(_run(url, origin, data, concurrency, total_requests, max_seconds, script))
