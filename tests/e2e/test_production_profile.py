@@ -24,10 +24,12 @@ import socketio
 from playwright.sync_api import Browser
 from sqlalchemy.engine import make_url
 
+from harmony.kb.handoff import handoff_text
 from harmony.launcher.production import Production, running_production
 from harmony.settings import PROJECT_ROOT, load_settings
 from tests.browser_fixtures import browser  # noqa: F401
 from tests.e2e.conftest import CLOCK_START, E2E_FAILED_CHECKS, E2E_RATE_LIMITS
+from tests.e2e.gateway_client import Agent, Widget, create_agent
 from tests.e2e.widget_page import expect_bot, open_widget, send, watched_page
 from tests.ports import free_port
 
@@ -178,3 +180,33 @@ def test_a_gateway_killed_with_sigkill_is_restarted_and_chats_go_on(production: 
     print(f"gateway-1 killed (pid {killed}); everything healthy again {took:.1f} s later")
     _assert_answered(_chats(production, ["websocket"], count=4))
     _assert_answered(_chats(production, ["polling"], count=4))
+
+
+def test_an_agent_answers_a_customer_through_nginx_whichever_gateways_serve_them(production: Production) -> None:
+    """The console's calls are balanced over both gateways and the widget sits on one of them: the
+    hand-off, the agent's words and the hand-back reach the other side through the shared state."""
+    create_agent(production.settings, "nadia", "Nadia", "correct horse battery staple")
+    url = _public(production)
+
+    async def scenario() -> None:
+        widget = Widget(url, "fr", "fr")
+        session_id = await widget.open(origin=url)
+        await widget.say("je voudrais parler à un conseiller")
+        await widget.next_text()  # the queue notice (its wording depends on the hour and who is online)
+        agent = Agent(url)
+        assert agent.login("nadia", "correct horse battery staple") == "Nadia"
+        waiting = [row["id"] for row in agent.call("GET", "/api/agent/queue")[1]["waiting"]]
+        assert session_id in waiting
+        assert agent.call("POST", f"/api/agent/conversations/{session_id}/take", {})[0] == 200
+        assert await widget.next_text() == handoff_text("agent_joined", "fr", agent="Nadia")
+        reply = {"text": "Bonjour, je regarde votre commande."}
+        assert agent.call("POST", f"/api/agent/conversations/{session_id}/messages", reply)[0] == 200
+        assert await widget.next_text() == "Nadia: Bonjour, je regarde votre commande."
+        assert agent.call("POST", f"/api/agent/conversations/{session_id}/hand-back", {})[0] == 200
+        assert await widget.next_text() == handoff_text("handed_back", "fr")
+        await widget.say("c'est combien la livraison ?")
+        assert "99 €" in await widget.next_text()
+        await widget.close()
+
+    with ThreadPoolExecutor(max_workers=1) as thread:  # Playwright's sync API holds this thread's loop
+        thread.submit(asyncio.run, scenario()).result()
