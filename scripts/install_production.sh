@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the production profile runs (`make run-production`, README
-# "Production profile"): postgresql, redis-server, nginx, supervisor. Only the missing ones;
-# idempotent. It never starts the packages' system services: the profile starts its own
+# "Production profile") and the tests start (throwaway PostgreSQL and Redis servers, the profile
+# itself): postgresql, redis-server, nginx, supervisor. Only the missing ones; idempotent. It never starts the packages' system services: the profile starts its own
 # instances under var/production/ (harmony/launcher/production.py).
 set -euo pipefail
 

@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/install_postgres.sh  # tests start their own throwaway PostgreSQL server
-bash scripts/install_redis.sh  # tests start their own throwaway Redis server
 bash scripts/install_browser.sh  # browser tests drive Debian's chromium with Playwright
-bash scripts/install_production.sh  # the production profile's test runs nginx, redis-server, supervisord
+# PostgreSQL, Redis, nginx, supervisord: tests start their own throwaway PostgreSQL and Redis servers,
+# and the production profile's tests all four
+bash scripts/install_production.sh
 APP=.venv/app/bin/python
 RASA=.venv/rasa/bin/python
 # Tests that import Rasa itself run in the Rasa environment; all others in the app one.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tests.ports import free_port
 
-INSTALL_HINT = "run scripts/install_redis.sh (as root) to install it"
+INSTALL_HINT = "run scripts/install_production.sh (as root) to install it"
 START_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 30.0
 START_ATTEMPTS = 3  # a new free port each time: another process may take the one we picked

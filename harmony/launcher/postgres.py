@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 POSTGRES_LIB = Path("/usr/lib/postgresql")
-INSTALL_HINT = "run scripts/install_postgres.sh (as root) to install it"
+INSTALL_HINT = "run scripts/install_production.sh (as root) to install it"
 SERVER_USER = "postgres"  # Debian's system user, used when we run as root
 COMMAND_TIMEOUT_SECONDS = 60
 

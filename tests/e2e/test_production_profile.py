@@ -10,13 +10,10 @@ socket.io clients on websocket-only and on polling-only transports. A gateway ki
 from __future__ import annotations
 
 import asyncio
-import shutil
 import socket
-import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -25,18 +22,14 @@ from playwright.sync_api import Browser
 from sqlalchemy.engine import make_url
 
 from harmony.kb.handoff import handoff_text
-from harmony.launcher.production import Production, running_production
-from harmony.settings import PROJECT_ROOT, load_settings
+from harmony.launcher.production import Production
 from tests.browser_fixtures import browser  # noqa: F401
-from tests.e2e.conftest import CLOCK_START, E2E_FAILED_CHECKS, E2E_RATE_LIMITS
 from tests.e2e.gateway_client import Agent, Widget, create_agent
 from tests.e2e.widget_page import expect_bot, open_widget, send, watched_page
-from tests.ports import free_port
+from tests.production.profile import started_production
 
 pytestmark = pytest.mark.e2e
 
-PARTS = ["postgres", "redis", "rasa-balancer", "actions-balancer", "gateway-1", "gateway-2"]
-PARTS += ["rasa-1", "rasa-2", "actions-1", "actions-2"]
 REPLY_TIMEOUT = 60.0
 QUIET_SECONDS = 2.0  # no further message for this long: the bot's answer is complete
 ORDER = ("HM-100106 lucas.moreau@example.fr", "Colissimo")
@@ -44,27 +37,8 @@ ORDER = ("HM-100106 lucas.moreau@example.fr", "Colissimo")
 
 @pytest.fixture(scope="module")
 def production() -> Iterator[Production]:
-    # Not pytest's tmp dir: as root PostgreSQL runs as `postgres`, which cannot enter /tmp/pytest-of-root.
-    root = Path(tempfile.mkdtemp(prefix="harmony-production-"))
-    settings = load_settings(
-        {
-            "HARMONY_PRODUCTION_DIR": str(root),
-            "HARMONY_VAR_DIR": str(root),
-            "HARMONY_PUBLIC_PORT": str(free_port()),
-            "HARMONY_PRODUCTION_PORTS": ",".join(f"{name}={free_port()}" for name in PARTS),
-            "HARMONY_MODELS_DIR": str(PROJECT_ROOT / "models"),
-            "HARMONY_CLOCK_START": CLOCK_START,
-            "HARMONY_RATE_LIMITS": E2E_RATE_LIMITS,
-            "HARMONY_FAILED_CHECKS": E2E_FAILED_CHECKS,
-        }
-    )
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv("HARMONY_CLOCK_START", CLOCK_START)  # the demo orders are loaded in this process
-            with running_production(settings) as started:
-                yield started
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    with started_production("harmony-production-") as started:
+        yield started
 
 
 def _public(production: Production) -> str:

@@ -10,25 +10,19 @@ and every conversation must still know its verified order in its language. The c
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from harmony.launcher.production import Production, running_production
-from harmony.settings import PROJECT_ROOT, load_settings
-from tests.e2e.conftest import CLOCK_START, E2E_FAILED_CHECKS, E2E_RATE_LIMITS
-from tests.ports import free_port
+from harmony.launcher.production import Production
 from tests.production.conversation_load import LoadInBackground, count
+from tests.production.profile import started_production
 from tests.stored_transcript import stored_transcript
 
 pytestmark = pytest.mark.production
 
 CUSTOMERS = 20
-PARTS: tuple[str, ...] = ("postgres", "redis", "rasa-balancer", "actions-balancer", "gateway-1", "gateway-2")
-PARTS += ("rasa-1", "rasa-2", "actions-1", "actions-2")
 KILLED = ("gateway-1", "rasa-1", "actions-1")
 RESTARTED = ("redis", "postgres")
 UNDER_WAY_SECONDS = 10.0  # the conversations run for this long before each fault
@@ -36,24 +30,8 @@ UNDER_WAY_SECONDS = 10.0  # the conversations run for this long before each faul
 
 @pytest.fixture(scope="module")
 def production() -> Iterator[Production]:
-    # Not pytest's tmp dir: as root PostgreSQL runs as `postgres`, which cannot enter /tmp/pytest-of-root.
-    root = Path(tempfile.mkdtemp(prefix="harmony-faults-"))
-    settings = load_settings(
-        {
-            "HARMONY_PRODUCTION_DIR": str(root),
-            "HARMONY_VAR_DIR": str(root),
-            "HARMONY_PUBLIC_PORT": str(free_port()),
-            "HARMONY_PRODUCTION_PORTS": ",".join(f"{name}={free_port()}" for name in PARTS),
-            "HARMONY_MODELS_DIR": str(PROJECT_ROOT / "models"),
-            "HARMONY_CLOCK_START": CLOCK_START,
-            "HARMONY_RATE_LIMITS": E2E_RATE_LIMITS,  # 20 customers from one address
-            "HARMONY_FAILED_CHECKS": E2E_FAILED_CHECKS,
-        }
-    )
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("HARMONY_CLOCK_START", CLOCK_START)  # the demo orders are loaded in this process
-        with running_production(settings) as started:
-            yield started
+    with started_production("harmony-faults-") as started:
+        yield started
 
 
 def test_kill_and_restart_each_part_under_20_conversations_loses_and_repeats_nothing(production: Production) -> None:
