@@ -91,8 +91,17 @@ def _same_events(seen: list[Event], now: list[Event]) -> bool:
     )
 
 
+def first_event(tracker: DialogueStateTracker) -> tuple[str, float] | None:
+    """What tells the conversation's tracker from the short ones the MemoizationPolicy makes of it
+    (same sender, the last few events only), so that these do not push its replay out."""
+    if not tracker.events:
+        return None
+    event = tracker.events[0]
+    return (event.type_name, event.timestamp)
+
+
 def _key(tracker: DialogueStateTracker, *flags: Any) -> tuple[Any, ...]:
-    return (tracker.sender_id, tracker.is_rule_tracker, tuple(tracker.slots), *flags)
+    return (tracker.sender_id, first_event(tracker), tracker.is_rule_tracker, tuple(tracker.slots), *flags)
 
 
 def _applied_events(
