@@ -19,14 +19,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.action_window import USER_MESSAGES, is_user_dict, recent
 from bot.actions.faq import ActionClarifyQuestion
 from bot.actions.handoff import LAST_INTENTS, ActionRequestHandoff
-from bot.actions.order_context import ActionExtractOrderRequest
 from bot.actions.order_conversation import FOLLOW_UP_OF_TOPIC
 from bot.actions.order_lookup import FORM, validation_spoke
+from bot.actions.slot_validation import ValidateSlotMappings
 
 TOPICS = [*FOLLOW_UP_OF_TOPIC, "shipping_cost", "payment_methods"]
 INTENTS = ["greet", "nlu_fallback", "nlu_fallback", "faq", "faq", "track_order", "inform", "affirm"]
 ACTIONS = ["action_answer_order_question", "action_cancel_order", "action_keep_order", FORM, "action_answer_faq"]
-READERS: list[Action] = [ActionRequestHandoff(), ActionClarifyQuestion(), ActionExtractOrderRequest()]
+READERS: list[Action] = [ActionRequestHandoff(), ActionClarifyQuestion(), ValidateSlotMappings()]
 
 
 def user(rng: random.Random) -> dict[str, Any]:
