@@ -38,7 +38,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.prediction_states import first_event
+from bot.prediction_states import first_event, same_event
 from bot.tracker_store import copy_tracker
 
 MAX_CONVERSATIONS = 1000
@@ -70,7 +70,7 @@ def _is_prefix(seen: list[Event], now: list[Event]) -> bool:
     if len(seen) > len(now):
         return False
     same = list(map(operator.is_, seen, now))
-    return all(same) or all(a.as_dict() == b.as_dict() for a, b, ok in zip(seen, now, same, strict=False) if not ok)
+    return all(same) or all(same_event(a, b) for a, b, ok in zip(seen, now, same, strict=False) if not ok)
 
 
 def _loop_names(events: list[Event]) -> frozenset[str]:
@@ -140,6 +140,19 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
     return applied
 
 
+def _adopt(replayed: DialogueStateTracker, events: list[Event]) -> None:
+    """The replay's state on the tracker's own event objects (the replay's may be equal ones read
+    back from the database): its events, its latest message and latest bot message."""
+    before = list(replayed.events)
+    replayed.events = replayed._create_events(events)
+    for name in ("latest_message", "latest_bot_utterance"):
+        current = getattr(replayed, name)
+        for index in range(len(before) - 1, -1, -1):
+            if before[index] is current:
+                setattr(replayed, name, events[index])
+                break
+
+
 def copy(self: DialogueStateTracker) -> DialogueStateTracker:
     """Rasa's `DialogueStateTracker.copy` (every event replayed on a blank tracker), going on from a replay."""
     key = _key(self)
@@ -154,6 +167,7 @@ def copy(self: DialogueStateTracker) -> DialogueStateTracker:
         replayed, loop_names = copy_tracker(replay.tracker), replay.loop_names | _loop_names(new)
         for event in new:
             replayed.update(event)
+        _adopt(replayed, events)
     _keep(key, _Replay(events, replayed, None, loop_names))
     return copy_tracker(replayed)
 

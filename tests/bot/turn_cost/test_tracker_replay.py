@@ -8,18 +8,22 @@ read back from the database (equal events, new objects).
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
 import pytest
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import tracker_replay
+from bot import prediction_states, tracker_replay
+from bot.prediction_states import states_for_tracker_history
 from tests.bot.turn_cost.test_prediction_states import DOMAIN, random_events, read_back
 
 ORIGINAL_COPY = tracker_replay._original_copy
 ORIGINAL_APPLIED = tracker_replay._original_applied_events
+ORIGINAL_STATES = prediction_states._original
 
 
 def state(tracker: DialogueStateTracker) -> dict[str, Any]:
@@ -91,3 +95,41 @@ def test_a_bounded_tracker_is_copied_by_rasa() -> None:
         tracker.update(UserUttered(f"hi {number}", {"name": DOMAIN.intents[0], "confidence": 1.0}))
     assert state(tracker_replay.copy(tracker)) == state(ORIGINAL_COPY(tracker))
     assert tracker_replay.applied_events(tracker) == ORIGINAL_APPLIED(tracker)
+
+
+def through_the_database(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """The tracker as the SQL store reads it back: every event stored as JSON and parsed again."""
+    rows = [json.loads(json.dumps(event.as_dict())) for event in tracker.events]
+    return DialogueStateTracker.from_dict(tracker.sender_id, rows, DOMAIN.slots)
+
+
+def test_events_read_back_from_the_database_continue_the_replay(monkeypatch: pytest.MonkeyPatch) -> None:
+    tracker_replay.clear()
+    prediction_states.clear()
+    tracker = DialogueStateTracker.from_events("stored", [ActionExecuted("action_listen")], DOMAIN.slots)
+    for number in range(50):  # the NLU's token offsets are tuples; stored as JSON they come back as lists
+        parse = {"intent": {"name": DOMAIN.intents[0], "confidence": 1.0}, "text_tokens": [(0, 2), (3, 5)]}
+        tracker.update(UserUttered(f"hi {number}", parse))
+        tracker.update(ActionExecuted("action_listen"))
+    tracker_replay.copy(tracker)
+    tracker_replay.applied_events(tracker)
+    states_for_tracker_history(DOMAIN, tracker)
+    read = through_the_database(tracker)
+    read.update(UserUttered("again", {"name": DOMAIN.intents[0], "confidence": 1.0}))
+    expected_copy, expected_states = state(ORIGINAL_COPY(read)), ORIGINAL_STATES(DOMAIN, read)
+    monkeypatch.setattr(tracker_replay, "_original_copy", lambda _: pytest.fail("replayed from the start"))
+    monkeypatch.setattr(tracker_replay, "_original_applied_events", lambda _: pytest.fail("applied from the start"))
+    computed = 0
+    active_state = Domain.get_active_state
+
+    def counting(self: Domain, *args: Any, **kwargs: Any) -> Any:
+        nonlocal computed
+        computed += 1
+        return active_state(self, *args, **kwargs)
+
+    monkeypatch.setattr(Domain, "get_active_state", counting)
+    copied = tracker_replay.copy(read)
+    assert state(copied) == expected_copy
+    assert copied.latest_message is read.events[-1]  # the tracker's own events, not the replay's
+    assert states_for_tracker_history(DOMAIN, read) == expected_states
+    assert computed <= 2  # Rasa's own: one per action, 51 here
