@@ -48,7 +48,7 @@ def speed_up_serving() -> None:
     prediction_states.install()  # the policies' states computed once per event, not once per prediction
     action_response.install()  # the action server's answers checked against a schema checked once
     action_window.install()  # the action server gets the events of the last user messages, not the session's
-    tracker_replay.install()  # tracker copies and applied events go on from the last ones, not from the start
+    tracker_replay.install()  # tracker copies, rebuilds and applied events go on from a replay, not from the start
 
 
 def main() -> None:

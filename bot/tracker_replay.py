@@ -1,7 +1,9 @@
-"""`DialogueStateTracker.copy()` and `applied_events()` without going over the whole session each time.
+"""`DialogueStateTracker.copy()`, `from_events()` and `applied_events()` without going over the
+whole session each time.
 
 Rasa copies the tracker before every action it runs (`MessageProcessor._run_action`, and a form's
-activation) by replaying every event of the session on a blank tracker, and computes
+activation) by replaying every event of the session on a blank tracker, rebuilds one the same way
+for `action_validate_slot_mappings` after every message (`from_events`), and computes
 `applied_events()` (the events minus the undone ones) from the first event, several times a turn
 (the session check, the session's expiry, the policies). Both are left folds over the events, so
 their result for a longer list of events follows from their result for a prefix of it.
@@ -23,9 +25,11 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionReverted,
@@ -36,15 +40,17 @@ from rasa.shared.core.events import (
     UserUtteranceReverted,
     UserUttered,
 )
+from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.prediction_states import first_event, same_event
+from bot.prediction_states import same_event
 from bot.tracker_store import copy_tracker
 
 MAX_CONVERSATIONS = 1000
 REPLAYS_PER_CONVERSATION = 4
 _original_copy = DialogueStateTracker.copy
 _original_applied_events = DialogueStateTracker.applied_events
+_original_from_events = DialogueStateTracker.from_events
 
 
 @dataclass
@@ -58,11 +64,14 @@ class _Replay:
 _replays: OrderedDict[tuple[Any, ...], list[_Replay]] = OrderedDict()
 
 
-def _key(tracker: DialogueStateTracker) -> tuple[Any, ...] | None:
-    if tracker._max_event_history is not None:
-        return None  # a bounded deque forgets events: only Rasa's own replay is right
+def _key(tracker: DialogueStateTracker, events: list[Event]) -> tuple[Any, ...] | None:
+    """Replays are shared by trackers of one conversation, one start (not the policies' short
+    trackers of it), the same slots; a bounded one forgets events: only Rasa's replay is right."""
+    if tracker._max_event_history is not None or tracker.sender_source is not None:
+        return None
     slots = tuple((name, type(slot), repr(slot.initial_value)) for name, slot in tracker.slots.items())
-    return (tracker.sender_id, first_event(tracker), tracker.is_rule_tracker, type(tracker.slots), slots)
+    first = (events[0].type_name, events[0].timestamp) if events else None
+    return (tracker.sender_id, first, tracker.is_rule_tracker, type(tracker.slots), slots)
 
 
 def _is_prefix(seen: list[Event], now: list[Event]) -> bool:
@@ -124,10 +133,10 @@ def fold_applied(
 
 def applied_events(self: DialogueStateTracker) -> list[Event]:
     """Rasa's `DialogueStateTracker.applied_events`, going on from a replay of the events before."""
-    key = _key(self)
+    events = list(self.events)
+    key = _key(self, events)
     if key is None:
         return _original_applied_events(self)
-    events = list(self.events)
     replay = _best(key, events, "applied")
     new = events[len(replay.events) :] if replay is not None else events
     loop_names = (replay.loop_names if replay is not None else frozenset()) | _loop_names(new)
@@ -153,15 +162,16 @@ def _adopt(replayed: DialogueStateTracker, events: list[Event]) -> None:
                 break
 
 
-def copy(self: DialogueStateTracker) -> DialogueStateTracker:
-    """Rasa's `DialogueStateTracker.copy` (every event replayed on a blank tracker), going on from a replay."""
-    key = _key(self)
+def _replayed(
+    blank: DialogueStateTracker, events: list[Event], rasas: Callable[[], DialogueStateTracker]
+) -> DialogueStateTracker:
+    """`events` replayed on a tracker like `blank`, going on from a replay; `rasas` replays them all."""
+    key = _key(blank, events)
     if key is None:
-        return _original_copy(self)
-    events = list(self.events)
+        return rasas()
     replay = _best(key, events, "tracker")
     if replay is None or replay.tracker is None:
-        replayed, loop_names = _original_copy(self), _loop_names(events)
+        replayed, loop_names = rasas(), _loop_names(events)
     else:
         new = events[len(replay.events) :]
         replayed, loop_names = copy_tracker(replay.tracker), replay.loop_names | _loop_names(new)
@@ -172,9 +182,36 @@ def copy(self: DialogueStateTracker) -> DialogueStateTracker:
     return copy_tracker(replayed)
 
 
+def copy(self: DialogueStateTracker) -> DialogueStateTracker:
+    """Rasa's `DialogueStateTracker.copy` (every event replayed on a blank tracker), going on from a replay."""
+    return _replayed(self, list(self.events), lambda: _original_copy(self))
+
+
+def from_events(
+    cls: type[DialogueStateTracker],
+    sender_id: str,
+    evts: list[Event],
+    slots: Iterable[Slot] | None = None,
+    max_event_history: int | None = None,
+    sender_source: str | None = None,
+    domain: Domain | None = None,
+) -> DialogueStateTracker:
+    """Rasa's `DialogueStateTracker.from_events`, going on from a replay (Rasa rebuilds the
+    tracker it hands `action_validate_slot_mappings` from every event, after every message)."""
+    events = list(evts)
+
+    def rasas() -> DialogueStateTracker:
+        return _original_from_events.__func__(cls, sender_id, events, slots, max_event_history, sender_source, domain)
+
+    if cls is not DialogueStateTracker or slots is None:
+        return rasas()
+    return _replayed(cls(sender_id, slots, max_event_history, sender_source), events, rasas)
+
+
 def install() -> None:
     """Use the replays in this process (the Rasa server)."""
     DialogueStateTracker.copy = copy
+    DialogueStateTracker.from_events = classmethod(from_events)
     DialogueStateTracker.applied_events = applied_events
 
 

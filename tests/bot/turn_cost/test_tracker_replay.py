@@ -24,6 +24,7 @@ from tests.bot.turn_cost.test_prediction_states import DOMAIN, random_events, re
 ORIGINAL_COPY = tracker_replay._original_copy
 ORIGINAL_APPLIED = tracker_replay._original_applied_events
 ORIGINAL_STATES = prediction_states._original
+ORIGINAL_FROM_EVENTS = tracker_replay._original_from_events
 
 
 def state(tracker: DialogueStateTracker) -> dict[str, Any]:
@@ -45,6 +46,11 @@ def check(tracker: DialogueStateTracker) -> None:
     assert state(ours) == state(rasas)
     ours.update(SlotSet("language", "ro"))  # a copy changed does not change what comes next
     assert state(tracker_replay.copy(tracker)) == state(rasas)
+    extra = [SlotSet("order_request", "track_order")]  # as for the slot validation: all events and the new slots
+    rebuilt = tracker_replay.from_events(
+        DialogueStateTracker, tracker.sender_id, [*tracker.events, *extra], DOMAIN.slots
+    )
+    assert state(rebuilt) == state(ORIGINAL_FROM_EVENTS(tracker.sender_id, [*tracker.events, *extra], DOMAIN.slots))
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -87,6 +93,11 @@ def test_a_long_conversation_replays_only_its_new_events(monkeypatch: pytest.Mon
     assert len(applied) == 2  # the new event on the tracker, and on the replay (Rasa: 602)
     assert copied.latest_message is not None and copied.latest_message.text == "again"
     assert len(tracker_replay.applied_events(tracker)) == 602
+    rebuilt = tracker_replay.from_events(
+        DialogueStateTracker, "long", [*tracker.events, SlotSet("language", "fr")], DOMAIN.slots
+    )
+    assert len(applied) == 3  # the new slot replayed once: not the 603 events again
+    assert rebuilt.get_slot("language") == "fr" and len(rebuilt.events) == 603
 
 
 def test_a_bounded_tracker_is_copied_by_rasa() -> None:
