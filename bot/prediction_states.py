@@ -81,18 +81,35 @@ def _step(
     replay.states.append(domain._clean_state(state))
 
 
+def same_event(a: Event, b: Event) -> bool:
+    """The same event, or one read back from the database: equal once stored as JSON, as the
+    tracker store does (a live message's token offsets are tuples, read back they are lists)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    return json.dumps(a.as_dict(), sort_keys=True, default=str) == json.dumps(b.as_dict(), sort_keys=True, default=str)
+
+
 def _same_events(seen: list[Event], now: list[Event]) -> bool:
     """`seen` is a prefix of `now`: the same objects, or events read again from the database."""
     if len(seen) > len(now):
         return False
     same = list(map(operator.is_, seen, now))
-    return all(same) or all(
-        a.as_dict() == b.as_dict() for a, b, identical in zip(seen, now, same, strict=False) if not identical
-    )
+    return all(same) or all(same_event(a, b) for a, b, identical in zip(seen, now, same, strict=False) if not identical)
+
+
+def first_event(tracker: DialogueStateTracker) -> tuple[str, float] | None:
+    """What tells the conversation's tracker from the short ones the MemoizationPolicy makes of it
+    (same sender, the last few events only), so that these do not push its replay out."""
+    if not tracker.events:
+        return None
+    event = tracker.events[0]
+    return (event.type_name, event.timestamp)
 
 
 def _key(tracker: DialogueStateTracker, *flags: Any) -> tuple[Any, ...]:
-    return (tracker.sender_id, tracker.is_rule_tracker, tuple(tracker.slots), *flags)
+    return (tracker.sender_id, first_event(tracker), tracker.is_rule_tracker, tuple(tracker.slots), *flags)
 
 
 def _applied_events(

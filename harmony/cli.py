@@ -83,8 +83,10 @@ def _add_production_commands(commands: argparse._SubParsersAction[argparse.Argum
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from harmony.bench.main import main
+    from harmony.bench.main import main, turns_only
 
+    if args.turns_only:
+        return turns_only()
     return main(quick=args.quick, train=not args.no_training)
 
 
@@ -147,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
     bench.add_argument(
         "--no-training", action="store_true", help="use the current model; our training time is not measured"
+    )
+    bench.add_argument(
+        "--turns-only",
+        action="store_true",
+        help="only the turn-length measure of our bot (current model, REST); printed, the report is not written",
     )
     bench.set_defaults(handler=_bench)
     bench_production = commands.add_parser(

@@ -1,9 +1,11 @@
 """`action_validate_slot_mappings`: Rasa's global slot validation, run after every customer message.
 
-Two jobs, each a function of its own module:
+Three jobs, each a function of its own module (one action call per message for all three):
 - the conversation's shop and language come from the page's metadata when the session start
   never set them (the action server was down when the conversation began: Rasa does not run
   the session start again, and the conversation would answer for the default shop);
+- the order question a message implies (`order_request`, `faq_is_about_order`:
+  `bot.actions.order_context.order_request_events`);
 - a pending cancellation question is withdrawn by any answer but a yes or a no
   (`bot.actions.order_context.withdrawn_cancellation`).
 """
@@ -17,7 +19,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.conversation_start import starting_language, starting_shop
-from bot.actions.order_context import withdrawn_cancellation
+from bot.actions.order_context import order_request_events, withdrawn_cancellation
 from harmony.settings import load_settings
 
 
@@ -37,4 +39,4 @@ class ValidateSlotMappings(ValidationAction):
         return "action_validate_slot_mappings"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        return [*missing_context(tracker), *withdrawn_cancellation(dispatcher, tracker)]
+        return [*missing_context(tracker), *order_request_events(tracker), *withdrawn_cancellation(dispatcher, tracker)]

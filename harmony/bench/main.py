@@ -14,7 +14,7 @@ from harmony.bench.load import LoadResult, run_load
 from harmony.bench.machine import describe_machine, resident_memory_mib
 from harmony.bench.report import write_report
 from harmony.bench.stock_bot import create_stock_project, stock_server, train_stock
-from harmony.bench.turns import TurnResult, run_turns
+from harmony.bench.turns import TURNS_MEASURED, TurnResult, run_turns
 from harmony.bench.widget_load import run_widget_load
 from harmony.database_setup import prepare_database
 from harmony.launcher.environments import rasa_process_env
@@ -153,6 +153,36 @@ def bench_stock(work: Path, levels: list[tuple[int, int]]) -> BotResult:
     finally:
         server.stop()
     return result
+
+
+def turns_only(turns: tuple[int, ...] = TURNS_MEASURED) -> int:
+    """The turn-length measure alone, for our bot on the current model (REST, no gateway); prints, writes nothing."""
+    model, _ = ensure_model(load_settings().models_dir)
+    with tempfile.TemporaryDirectory(prefix="harmony-bench-") as tmp:
+        work = Path(tmp)
+        settings = load_settings(
+            {
+                "HARMONY_VAR_DIR": str(work / "var"),
+                "HARMONY_RASA_PORT": str(_free_port()),
+                "HARMONY_ACTION_PORT": str(_free_port()),
+            }
+        )
+        prepare_database(settings.database_url, settings.fixture_file)
+        actions = action_server(settings, work / "logs" / "ours-actions.log")
+        rasa = rasa_server(settings, model, work / "logs" / "ours-rasa.log")
+        try:
+            actions.start()
+            rasa.start()
+            _first_answer(settings.rasa_url)
+            run_load(settings.rasa_url, 1, WARM_UP_REQUESTS, 120)
+            result = run_turns(settings.rasa_url, turns)
+        finally:
+            rasa.stop()
+            actions.stop()
+    for turn, latency in sorted(result.latency_ms.items()):
+        print(f"turn {turn}: {latency:.0f} ms, / turn 1: {result.ratio(turn):.2f}")
+    print(f"errors: {result.errors}")
+    return 1 if result.errors else 0
 
 
 def main(quick: bool = False, train: bool = True) -> int:

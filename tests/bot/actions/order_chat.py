@@ -21,7 +21,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.faq import ActionAnswerFaq, ActionClarifyQuestion
 from bot.actions.handoff import ActionRequestHandoff
-from bot.actions.order_context import ActionExtractOrderRequest
 from bot.actions.order_intents import details_intent, order_requests
 from bot.actions.order_lookup import ActionAskOrderEmail, ActionAskOrderNumber, ValidateOrderLookupForm
 from bot.actions.orders import ActionAnswerOrderQuestion, ActionCancelOrder, ActionKeepOrder
@@ -96,8 +95,7 @@ class OrderChat:
     def _extract_slots(self, intent: str) -> None:
         if intent in order_requests():  # the from_intent mappings of `order_request`
             self._apply([{"event": "slot", "name": "order_request", "value": intent}], [])
-        self._apply(*self._run(ActionExtractOrderRequest()))  # the custom mapping action
-        self._apply(*self._run(ValidateSlotMappings()))  # then Rasa's global slot validation
+        self._apply(*self._run(ValidateSlotMappings()))  # Rasa's global slot validation (and order question)
 
     def _follow_rules(self, intent: str) -> None:
         if self.active_loop == FORM:
