@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from harmony.bench.load import LoadResult, run_load
+from harmony.bench.load import SCRIPT, LoadResult, run_load
 from harmony.bench.machine import describe_machine, resident_memory_mib
 from harmony.bench.report import write_report
-from harmony.bench.stock_bot import create_stock_project, stock_server, train_stock
+from harmony.bench.stock_bot import STOCK_WIDGET_SCRIPT, create_stock_project, stock_server, train_stock
 from harmony.bench.turns import TURNS_MEASURED, TurnResult, run_turns
 from harmony.bench.widget_load import run_widget_load
 from harmony.database_setup import prepare_database
@@ -70,16 +70,19 @@ def _measure_running(
     processes: dict[str, ManagedProcess],
     levels: list[tuple[int, int]],
     origin: str | None = None,
+    widget_script: tuple[str, ...] = SCRIPT,
 ) -> None:
     run_load(base_url, 1, WARM_UP_REQUESTS, 120)
-    run_widget_load(widget_url, 1, WARM_UP_REQUESTS, 120, origin)
+    run_widget_load(widget_url, 1, WARM_UP_REQUESTS, 120, origin, script=widget_script)
     for name, process in processes.items():
         if process.pid is not None:
             result.memory_mib[name] = resident_memory_mib(process.pid)
     for concurrency, requests in levels:
         print(f"  {result.name}: {requests} requests, {concurrency} concurrent conversation(s)...", flush=True)
         result.loads.append(run_load(base_url, concurrency, requests, max_seconds=180))
-        result.widget_loads.append(run_widget_load(widget_url, concurrency, requests, 180, origin))
+        result.widget_loads.append(
+            run_widget_load(widget_url, concurrency, requests, 180, origin, script=widget_script)
+        )
     print(f"  {result.name}: one long conversation (REST)...", flush=True)
     result.turns = run_turns(base_url)
 
@@ -149,7 +152,7 @@ def bench_stock(work: Path, levels: list[tuple[int, int]]) -> BotResult:
         first_answer(f"http://127.0.0.1:{port}")
         result.cold_start_seconds = time.perf_counter() - started
         url = f"http://127.0.0.1:{port}"
-        _measure_running(result, url, url, {"Rasa server": server}, levels)
+        _measure_running(result, url, url, {"Rasa server": server}, levels, widget_script=STOCK_WIDGET_SCRIPT)
     finally:
         server.stop()
     return result
@@ -163,8 +166,8 @@ def turns_only(turns: tuple[int, ...] = TURNS_MEASURED) -> int:
         settings = load_settings(
             {
                 "HARMONY_VAR_DIR": str(work / "var"),
-                "HARMONY_RASA_PORT": str(_free_port()),
-                "HARMONY_ACTION_PORT": str(_free_port()),
+                "HARMONY_RASA_PORT": str(free_port()),
+                "HARMONY_ACTION_PORT": str(free_port()),
             }
         )
         prepare_database(settings.database_url, settings.fixture_file)
@@ -173,7 +176,7 @@ def turns_only(turns: tuple[int, ...] = TURNS_MEASURED) -> int:
         try:
             actions.start()
             rasa.start()
-            _first_answer(settings.rasa_url)
+            first_answer(settings.rasa_url)
             run_load(settings.rasa_url, 1, WARM_UP_REQUESTS, 120)
             result = run_turns(settings.rasa_url, turns)
         finally:

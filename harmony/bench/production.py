@@ -16,16 +16,13 @@ from pathlib import Path
 from harmony.bench.load import SCRIPT, LoadResult
 from harmony.bench.machine import describe_machine
 from harmony.bench.main import BENCH_RATE_LIMITS, first_answer, free_port
-from harmony.bench.stock_bot import create_stock_project, stock_server, train_stock
+from harmony.bench.stock_bot import STOCK_WIDGET_SCRIPT, create_stock_project, stock_server, train_stock
 from harmony.bench.widget_load import run_widget_load
 from harmony.launcher.production import running_production
 from harmony.settings import PROJECT_ROOT, load_settings
 
 REPORT = PROJECT_ROOT / "docs" / "benchmarks-production.md"
-# The stock bot stays silent, at random from one training to the next, on messages outside its stories
-# (its UnexpecTED intent policy): a closed-loop widget client then waits out its 30 s timeout, which
-# measures the timeout, not the bot. So it gets messages its rules and stories always answer.
-STOCK_SCRIPT = ("hello", "are you a bot?", "bye")
+
 WARM_UP_REQUESTS = 40
 LEVELS = ((8, 800), (32, 1600))
 MAX_SECONDS = 240.0
@@ -69,7 +66,7 @@ def bench_stock(work: Path) -> Measured:
     try:
         server.start()
         first_answer(f"http://127.0.0.1:{port}")
-        return _measure(f"http://127.0.0.1:{port}", None, "stock bot", STOCK_SCRIPT)
+        return _measure(f"http://127.0.0.1:{port}", None, "stock bot", STOCK_WIDGET_SCRIPT)
     finally:
         server.stop()
 
@@ -85,7 +82,7 @@ def write_report(started: datetime, machine: str, ours: Measured, stock: Measure
         "socket.io channel. Both loaded through the widget's socket.io protocol (closed loop: each",
         "conversation sends its next message once the answer came), one after the other, in this run.",
         f"Ours says {', '.join(repr(m) for m in SCRIPT)} (FAQ, an order lookup, a language switch,",
-        f"out of scope); the stock bot {', '.join(repr(m) for m in STOCK_SCRIPT)}, which its rules and",
+        f"out of scope); the stock bot {', '.join(repr(m) for m in STOCK_WIDGET_SCRIPT)}, which its rules and",
         "stories always answer (outside them it stays silent at random, and the client would measure",
         "its own 30 s timeout instead).",
         "",

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harmony.bench.load import SCRIPT
+from harmony.bench.stock_bot import STOCK_WIDGET_SCRIPT
 from harmony.bench.turns import TURNS_MEASURED
 
 if TYPE_CHECKING:
@@ -88,7 +89,9 @@ def write_report(
         " the rest of a turn's replies are drained (50 ms of quiet) before the next message",
         "- turn length: one more conversation sends the script in a loop (206 messages, REST, alone); the"
         " latency at turn n is the median of turns n to n+6 (each script message once)",
-        f"- each conversation (a new sender id) sends, in order: {', '.join(repr(m) for m in SCRIPT)}",
+        f"- each conversation (a new sender id) sends, in order: {', '.join(repr(m) for m in SCRIPT)}; the stock"
+        f" bot's widget conversations send {', '.join(repr(m) for m in STOCK_WIDGET_SCRIPT)} (outside its rules and"
+        " stories it stays silent at random, and the widget client would measure its own 30 s timeout)",
         "- training without Rasa's cache (`RASA_MAX_CACHE_SIZE=0`); the two bots are measured one after the other"
         + ("" if trained else "; **our training not measured in this run** (`--no-training`: the current model)"),
         "",

@@ -10,6 +10,11 @@ from pathlib import Path
 from harmony.launcher.environments import RASA_ENV, rasa_process_env, rasa_python, require
 from harmony.launcher.processes import ManagedProcess, http_ok
 
+# Through the widget the stock bot gets messages its rules and stories always answer: outside them it
+# stays silent at random, from one training to the next (its UnexpecTED intent policy), and a
+# closed-loop widget client then measures its own 30 s reply timeout instead of the bot.
+STOCK_WIDGET_SCRIPT = ("hello", "are you a bot?", "bye")
+
 
 def initial_project_dir() -> Path:
     """The template `rasa init` copies (shipped inside the rasa package)."""
