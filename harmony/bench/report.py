@@ -75,7 +75,8 @@ def write_report(
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (`python -m harmony bench`); numbers from one run, not asserted by tests.",
+        "Written by `make bench` (`python -m harmony bench`); numbers from one run, not asserted by tests."
+        " The production profile against the stock bot: `docs/benchmarks-production.md` (`make bench-production`).",
         "",
         f"- date: {started_at:%Y-%m-%d %H:%M} UTC{' (quick run: fewer requests)' if quick else ''}",
         f"- machine: {machine}",
@@ -116,4 +117,16 @@ def write_report(
         if result.turns is not None:
             lines.append(f"- {result.name}, REST, one long conversation: {result.turns.errors} errors")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    earlier = earlier_runs(path.read_text(encoding="utf-8")) if path.exists() else ""
+    path.write_text("\n".join(lines) + "\n" + earlier, encoding="utf-8")
+
+
+EARLIER = "\n## Earlier run"
+
+
+def earlier_runs(previous: str) -> str:
+    """The file's runs so far, the latest one turned into the first "Earlier run" section (nothing is lost)."""
+    latest, marker, older = previous.partition(EARLIER)
+    body = [line for line in latest.splitlines() if not line.startswith(("# Benchmarks", "Written by `make bench`"))]
+    date = next((line.removeprefix("- date: ") for line in body if line.startswith("- date: ")), "an earlier run")
+    return f"\n## Earlier run: {date}\n" + "\n".join(body).strip("\n") + "\n" + (marker + older if marker else "")
