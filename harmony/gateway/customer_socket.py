@@ -90,8 +90,11 @@ def register_customer_events(
                     await sio.emit("bot_uttered", {"text": handoff_text(refused.key, language)}, to=sid)
                     return None
                 await asyncio.sleep(pause)  # the database is restarting: the widget waits a little
-        await sio.save_session(sid, {**socket, "conversation_id": view.id})
-        await sio.enter_room(sid, view.id)
+        try:
+            await sio.save_session(sid, {**socket, "conversation_id": view.id})
+            await sio.enter_room(sid, view.id)
+        except KeyError:  # the socket went away meanwhile (socket.io's "Session not found")
+            return None
         await sio.emit("session_confirm", view.id, to=sid)
         if view.id == requested_id:
             await widgets.replay(sid, view.id)  # what it missed while disconnected, from the transcript
@@ -114,7 +117,6 @@ def register_customer_events(
             conversation_id = await confirm(sid, socket, claimed)
             if conversation_id is None:
                 return
-            socket = await sio.get_session(sid)
         elif claimed and claimed != conversation_id:
             return  # someone else's conversation: nothing is read or written
         text, custom_data = message.get("message"), message.get("customData")
