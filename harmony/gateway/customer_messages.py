@@ -1,8 +1,9 @@
 """Messages for the customer: stored in the transcript first, then sent to the widget.
 
 A message is stored before it is sent so that a widget that was not connected gets it when
-it connects again (`harmony.gateway.delivery`). When the database is down the message is
-still sent (it cannot be replayed then), and the failure is logged by its type only.
+it connects again (`harmony.gateway.delivery`). A database that is restarting is waited out
+(`in_transaction_waiting`, about 15 s); when it stays down the message is still sent (it cannot
+be replayed then), and the failure is logged by its type only.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from harmony.clock import Clock
 from harmony.gateway.conversation import Outbox
-from harmony.gateway.transactions import in_transaction
+from harmony.gateway.transactions import in_transaction_waiting
 from harmony.gateway.transcripts import add_message, find_conversation
 from harmony.gateway.widget_messages import BotReply
 
@@ -32,7 +33,7 @@ class CustomerMessages:
     async def quietly(self, work: Callable[[Session], T]) -> T | None:
         """Database work whose failure the customer need not hear about (the reply still goes out)."""
         try:
-            return await in_transaction(self.sessions, work)
+            return await in_transaction_waiting(self.sessions, work)
         except SQLAlchemyError as exc:
             logger.warning("database unavailable: %s", type(exc).__name__)
             return None

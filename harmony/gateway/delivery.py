@@ -35,7 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from harmony.gateway.shared.interface import ConsoleMessage, SharedState, widget_message
-from harmony.gateway.transactions import in_transaction
+from harmony.gateway.transactions import in_transaction_waiting
 from harmony.gateway.transcripts import mark_delivered, undelivered
 
 logger = logging.getLogger("harmony.gateway.delivery")
@@ -130,9 +130,10 @@ class WidgetDelivery:
         await self._db(lambda s: mark_delivered(s, conversation_id, message_id))
 
     async def _db(self, work: Callable[[Session], Any]) -> Any:
-        """Database work that may fail quietly: an unmarked message is replayed later, never lost."""
+        """Database work that waits out a restart and may then fail quietly: an unmarked message is
+        replayed later, never lost (a cursor not moved could replay a message twice, hence the wait)."""
         try:
-            return await in_transaction(self.sessions, work)
+            return await in_transaction_waiting(self.sessions, work)
         except SQLAlchemyError as exc:
             logger.warning("database unavailable: %s", type(exc).__name__)
             return None

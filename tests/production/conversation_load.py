@@ -2,13 +2,14 @@
 
 Each simulated customer speaks the widget's socket.io protocol like rasa-webchat does: it
 reconnects on its own when its connection drops and asks for its conversation again. A
-customer who gets the polite "unavailable" notice, or no answer in `ANSWER_TIMEOUT` seconds,
-sends the same message again, as people do.
+customer who gets a polite "unavailable" notice (the gateway's, or the bot's "I can't reach our
+order system, try again" while the order database restarts), or no answer in `ANSWER_TIMEOUT`
+seconds, sends the same message again, as people do.
 
 At the end, `count` compares what each widget received with what the gateway stored:
 - stored: every message the customer sent is in the transcript (at least once);
 - answered: every message got a bot answer, and none got two (a message sent twice because the
-  first got only the polite notice counts once);
+  first got only a polite notice counts once; the bot's own notice is not an answer);
 - lost: a message stored for the customer that its widget never received;
 - duplicated: a message the widget received more often than it was stored;
 - kept: the conversation's last answer still knows its verified order, in its language.
@@ -28,11 +29,13 @@ import socketio
 
 from harmony.gateway.transcripts import StoredMessage
 from harmony.kb.handoff import handoff_text
+from harmony.kb.order_texts import message as order_text
 
 ANSWER_TIMEOUT = 45.0  # seconds before a customer sends the same message again
 RESEND_AFTER_NOTICE = 3.0  # seconds a customer waits after the polite notice before sending again
 TURN_SETTLE = 0.4  # the rest of a turn's messages follow within this
 NOTICE_KEYS = ("unavailable", "unavailable_not_saved", "too_fast")
+BOT_NOTICE_KEY = "store_unavailable"  # the bot's answer while the order database is unreachable
 LANGS = ("fr", "en", "ro")
 
 
@@ -92,7 +95,9 @@ SCRIPTS = (
 
 
 def _notices() -> set[str]:
-    return {handoff_text(key, language) for key in NOTICE_KEYS for language in LANGS}
+    """The gateway's notices, and the bot's when the order database cannot be reached: "try again"."""
+    gateway = {handoff_text(key, language) for key in NOTICE_KEYS for language in LANGS}
+    return gateway | {order_text(BOT_NOTICE_KEY, language) for language in LANGS}
 
 
 @dataclass
@@ -194,6 +199,7 @@ def count(customers: list[Customer], transcripts: dict[str, list[StoredMessage]]
     counts = Counts(conversations=len(customers))
     # Told every time, stored once per burst or never (the database is down): not replayed.
     notices_unstored = {handoff_text(key, lang) for key in ("unavailable_not_saved", "too_fast") for lang in LANGS}
+    bot_notices = {order_text(BOT_NOTICE_KEY, language) for language in LANGS}
     for customer in customers:
         name = f"{customer.script.shop}/{customer.session_id}"
         stored = transcripts.get(customer.session_id or "", [])
@@ -206,7 +212,7 @@ def count(customers: list[Customer], transcripts: dict[str, list[StoredMessage]]
                 counts.stored += 1
             else:
                 counts.problems.append(f"{name}: {text!r} not stored")
-        answered_times = _answers_per_message(stored)
+        answered_times = _answers_per_message(stored, bot_notices)
         for text in customer.script.turns:
             times = answered_times.get(text, 0)
             counts.answered += times >= 1
@@ -241,14 +247,15 @@ def _shown(message: StoredMessage) -> str:
     return message.text
 
 
-def _answers_per_message(stored: list[StoredMessage]) -> dict[str, int]:
-    """How many times each customer text got a bot answer (the bot's messages after one copy of it)."""
+def _answers_per_message(stored: list[StoredMessage], bot_notices: set[str]) -> dict[str, int]:
+    """How many times each customer text got a bot answer (the bot's messages after one copy of it,
+    its notices aside)."""
     answered: Counter[str] = Counter()
     current: str | None = None
     for message in stored:
         if message.author == "customer":
             current = message.text
-        elif message.author == "bot" and current is not None:
+        elif message.author == "bot" and current is not None and message.text not in bot_notices:
             answered[current] += 1
             current = None  # one answer per copy, however many messages it has
     return dict(answered)

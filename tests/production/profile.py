@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from tests.ports import free_port
 
 PARTS: tuple[str, ...] = ("postgres", "redis", "rasa-balancer", "actions-balancer", "gateway-1", "gateway-2")
 PARTS += ("rasa-1", "rasa-2", "actions-1", "actions-2")
+KEEP_LOGS_VARIABLE = "HARMONY_TEST_KEEP_LOGS"  # a folder: the profile's logs are copied there at the end
 
 
 @contextmanager
@@ -41,4 +43,7 @@ def started_production(prefix: str) -> Iterator[Production]:
             with running_production(settings) as started:
                 yield started
     finally:
+        kept = os.environ.get(KEEP_LOGS_VARIABLE)
+        if kept:  # the logs outlive the run, to read a failure afterwards
+            shutil.copytree(root / "logs", kept, dirs_exist_ok=True)
         shutil.rmtree(root, ignore_errors=True)
