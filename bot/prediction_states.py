@@ -8,8 +8,7 @@ conversation, the states computed so far and the replayed tracker, and replays o
 that follow. Whenever the events seen before are not a prefix of the tracker's (an undo, a new
 session, a tracker from elsewhere) everything is replayed, as Rasa does.
 
-Not installed at present (`bot.rasa_main` says why: with two Rasa servers taking turns on a
-conversation the production fault test lost order look-ups); `install()` is kept, and tested.
+Installed by `bot.rasa_main` for `rasa run` only (training keeps Rasa's own code).
 """
 
 from __future__ import annotations

@@ -18,8 +18,7 @@ changed in place). Nothing matches: Rasa's own code runs, and its result becomes
 `applied_events` depends on every loop name of the session (`ActiveLoop` events): when a new name
 appears among the new events, it is computed by Rasa from the first event.
 
-Not installed at present (`bot.rasa_main` says why: with two Rasa servers taking turns on a
-conversation the production fault test lost order look-ups); `install()` is kept, and tested.
+Installed by `bot.rasa_main` for `rasa run` only (training keeps Rasa's own code).
 """
 
 from __future__ import annotations
