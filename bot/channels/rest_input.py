@@ -57,22 +57,7 @@ class HarmonyRestInput(RestInput):
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         async def handle_and_report(message: UserMessage) -> None:
-            self._note_saved_contexts()
-            _note_failed_actions()
-            failed: List[str] = []
-            token = _failed_actions.set(failed)
-            try:
-                await on_new_message(message)
-            finally:
-                _failed_actions.reset(token)
-                context = self._saved_contexts.pop(str(message.sender_id), None)
-            if failed and isinstance(message.output_channel, CollectingOutputChannel):
-                # Rasa goes on after a failed custom action (e.g. the action server is down) and
-                # answers with its fallback, which would tell the customer they were not understood.
-                # Nothing is said instead: the gateway answers silence with its "unavailable" notice.
-                message.output_channel.messages.clear()
-            if context is not None and isinstance(message.output_channel, CollectingOutputChannel):
-                await message.output_channel.send_custom_json(message.sender_id, context_report(context))
+            await self.handle_and_report(on_new_message, message)
 
         async def remember_app(app: Sanic, _loop: Any) -> None:
             self._app = app
@@ -80,6 +65,35 @@ class HarmonyRestInput(RestInput):
         blueprint = super().blueprint(handle_and_report)
         blueprint.listener("before_server_start")(remember_app)
         return blueprint
+
+    async def handle_and_report(self, on_new_message: MessageHandler, message: UserMessage) -> None:
+        """One turn: the bot's replies, then the report of the conversation's shop and language.
+
+        A turn that failed says nothing. Rasa's REST channel would still return the replies
+        collected before the failure, e.g. "which e-mail?" from a turn whose tracker could not
+        be saved (the database restarting): the customer would answer a question the
+        conversation no longer remembers asking. Silence instead makes the gateway say its
+        "unavailable" notice, and the customer's next message finds the conversation as it was.
+        """
+        self._note_saved_contexts()
+        _note_failed_actions()
+        failed: List[str] = []
+        token = _failed_actions.set(failed)
+        try:
+            await on_new_message(message)
+        except Exception:
+            _say_nothing(message)
+            raise  # Rasa's channel logs it and answers with what was collected: nothing
+        finally:
+            _failed_actions.reset(token)
+            context = self._saved_contexts.pop(str(message.sender_id), None)
+        if failed:
+            # Rasa goes on after a failed custom action (e.g. the action server is down) and
+            # answers with its fallback, which would tell the customer they were not understood.
+            # Nothing is said instead: the gateway answers silence with its "unavailable" notice.
+            _say_nothing(message)
+        if context is not None and isinstance(message.output_channel, CollectingOutputChannel):
+            await message.output_channel.send_custom_json(message.sender_id, context_report(context))
 
     def _note_saved_contexts(self) -> None:
         """Have the agent's tracker store note each saved tracker's `shop` and `language`.
@@ -103,6 +117,11 @@ class HarmonyRestInput(RestInput):
 
         store.save = save_and_note
         store._harmony_notes_contexts = True
+
+
+def _say_nothing(message: UserMessage) -> None:
+    if isinstance(message.output_channel, CollectingOutputChannel):
+        message.output_channel.messages.clear()
 
 
 def _note_failed_actions() -> None:

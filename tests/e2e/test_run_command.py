@@ -157,6 +157,7 @@ def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
         }
         counts = count(customers, transcripts)
         print(f"under kill -9 of each service: {counts.line()}")
+        print("\n\n".join(counts.stories))
         assert counts.problems == [], "\n".join(counts.problems)
         assert counts.sent == counts.stored == counts.answered > 0
         assert "Traceback" not in output.seen

@@ -186,6 +186,7 @@ class Counts:
     order_forgotten: int = 0
     reconnections: int = 0
     problems: list[str] = field(default_factory=list)
+    stories: list[str] = field(default_factory=list)  # what was stored and received, per conversation with a problem
 
     def line(self) -> str:
         return (
@@ -203,6 +204,7 @@ def count(customers: list[Customer], transcripts: dict[str, list[StoredMessage]]
     for customer in customers:
         name = f"{customer.script.shop}/{customer.session_id}"
         stored = transcripts.get(customer.session_id or "", [])
+        problems_before = len(counts.problems)
         counts.reconnections += customer.reconnections
         counts.sent += len(customer.script.turns)
         counts.resent += len(customer.sent) - len(customer.script.turns)
@@ -237,7 +239,17 @@ def count(customers: list[Customer], transcripts: dict[str, list[StoredMessage]]
         if not any(customer.script.order_marker in m and customer.script.in_language in m for m in last):
             counts.order_forgotten += 1
             counts.problems.append(f"{name}: the last answer does not give the order: {last}")
+        if len(counts.problems) > problems_before:
+            counts.stories.append(_story(name, stored, customer))
     return counts
+
+
+def _story(name: str, stored: list[StoredMessage], customer: Customer) -> str:
+    """A conversation with a problem, to read in the test's output: stored, then received, in order."""
+    lines = [f"{name}, stored:"]
+    lines += [f"  {m.at:%H:%M:%S} {m.author}: {m.text[:90]!r}" for m in stored]
+    lines += ["received by the widget:"] + [f"  {text[:90]!r}" for text in customer.received]
+    return "\n".join(lines)
 
 
 def _shown(message: StoredMessage) -> str:

@@ -55,6 +55,7 @@ def test_kill_and_restart_each_part_under_20_conversations_loses_and_repeats_not
     counts = count(customers, transcripts)
     print("\nfaults, seconds until healthy again: " + ", ".join(f"{p} {s:.1f}" for p, s in recovery.items()))
     print(f"production profile under faults: {counts.line()}")
+    print("\n\n".join(counts.stories))
     assert counts.problems == [], "\n".join(counts.problems)
     assert counts.sent == counts.stored == counts.answered >= CUSTOMERS * 6
     assert (counts.lost, counts.duplicated, counts.order_forgotten) == (0, 0, 0)
