@@ -26,6 +26,12 @@ def client_address(environ: dict[str, Any], trusted_proxies: Collection[str]) ->
     return peer
 
 
+def request_address(request: Any, trusted_proxies: Collection[str]) -> str:
+    """`client_address` of an aiohttp request (the console's calls): behind nginx, the agent's, not nginx's."""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    return client_address({"aiohttp.request": request, "HTTP_X_FORWARDED_FOR": forwarded}, trusted_proxies)
+
+
 def client_key(address: str, secret: str) -> str:
     """Hex HMAC-SHA256 of `address`: lets the bot count per client without learning the address."""
     return hmac.new(secret.encode("utf-8"), address.encode("utf-8"), hashlib.sha256).hexdigest()

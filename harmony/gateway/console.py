@@ -39,6 +39,7 @@ from harmony.agents.permissions import Actor
 from harmony.clock import Clock
 from harmony.gateway.agent_desk import AgentDesk, DeskRefusal
 from harmony.gateway.agents_hub import AgentsHub, end_socket
+from harmony.gateway.clients import request_address
 from harmony.gateway.handoff import Change
 from harmony.gateway.limits import Rule
 from harmony.gateway.service import MAX_MESSAGE_CHARS, Outbox, in_transaction
@@ -192,7 +193,7 @@ class Console:
     async def login(self, request: web.Request) -> web.Response:
         if not self._same_site(request):
             return _json_error(403, "Requests from another site are refused.")
-        client = request.remote or "?"
+        client = request_address(request, self.trusted_proxies)
         if await self.failed_logins.events(client) >= self.failed_logins.rule.limit:
             return _json_error(429, "Too many attempts; wait a minute.")
         try:

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 
 import aiohttp
@@ -94,20 +94,33 @@ async def _live_event(live: aiohttp.ClientWebSocketResponse[bool], expected: dic
         raise AssertionError(f"the console never received {expected}") from None
 
 
+def _logged_in_on_b(two: TwoGateways, username: str) -> tuple[Agent, Agent]:
+    """The agent logged in on gateway B, and the same login session asking gateway A."""
+    agent = Agent(two.b.gateway_url)
+    agent.login(username, "correct horse battery")
+    on_a = Agent(two.a.gateway_url)
+    on_a.cookie, on_a.csrf = agent.cookie, agent.csrf
+    return agent, on_a
+
+
+@contextlib.asynccontextmanager
+async def _console(gateway: Settings, agent: Agent) -> AsyncIterator[aiohttp.ClientWebSocketResponse[bool]]:
+    """The agent's console open on `gateway`: its live socket (which also says the agent is online)."""
+    async with (
+        aiohttp.ClientSession(headers={"Cookie": agent.cookie}) as http,
+        http.ws_connect(gateway.gateway_url + "/api/agent/live") as live,
+    ):
+        yield live
+
+
 def test_an_agent_on_gateway_b_serves_a_customer_on_gateway_a(two_gateways: TwoGateways) -> None:
     a, b = two_gateways.a, two_gateways.b
     create_agent(a, "lea", "Léa", "correct horse battery")
 
     async def scenario() -> None:
-        agent = Agent(b.gateway_url)
-        agent.login("lea", "correct horse battery")
-        on_a = Agent(a.gateway_url)  # the same login session, asking gateway A
-        on_a.cookie, on_a.csrf = agent.cookie, agent.csrf
+        agent, on_a = _logged_in_on_b(two_gateways, "lea")
         assert on_a.call("GET", "/api/agent/queue")[1]["agents_online"] == 0
-        async with (
-            aiohttp.ClientSession(headers={"Cookie": agent.cookie}) as http,
-            http.ws_connect(b.gateway_url + "/api/agent/live") as live,
-        ):
+        async with _console(b, agent) as live:
             # Léa's console is open on B only: gateway A counts her.
             assert on_a.call("GET", "/api/agent/queue")[1]["agents_online"] == 1
 
@@ -209,14 +222,8 @@ def test_both_gateways_serve_through_a_redis_restart(two_gateways: TwoGateways) 
         raise AssertionError(f"the gateways did not resubscribe after Redis restarted: {_subscribers(redis)}")
 
     async def served_across_gateways() -> None:
-        agent = Agent(b.gateway_url)
-        agent.login("ion", "correct horse battery")
-        on_a = Agent(a.gateway_url)
-        on_a.cookie, on_a.csrf = agent.cookie, agent.csrf
-        async with (
-            aiohttp.ClientSession(headers={"Cookie": agent.cookie}) as http,
-            http.ws_connect(b.gateway_url + "/api/agent/live") as live,
-        ):
+        agent, on_a = _logged_in_on_b(two_gateways, "ion")
+        async with _console(b, agent) as live:
             # B's heartbeat said Ion is online again (A's hand-off notice reads A's last count, at most 1 s old)
             assert on_a.call("GET", "/api/agent/queue")[1]["agents_online"] == 1
             widget = Widget(a.gateway_url, "fr", "fr")

@@ -1,10 +1,12 @@
-"""Tracker databases for the store's tests: a SQLite file, or a fresh database on a real PostgreSQL."""
+"""Tracker databases for the store's tests (a SQLite file, or a fresh database on a real PostgreSQL), and a
+count of the dialogue states Rasa computes."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,3 +34,25 @@ def tracker_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
                 connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+@pytest.fixture
+def states_computed(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """Call it to start counting `Domain.get_active_state` calls (one per dialogue state Rasa computes);
+    it returns how many were made since it was first called."""
+    from rasa.shared.core.domain import Domain
+
+    computed = 0
+    active_state = Domain.get_active_state
+
+    def counting(self: Domain, *args: Any, **kwargs: Any) -> Any:
+        nonlocal computed
+        computed += 1
+        return active_state(self, *args, **kwargs)
+
+    def count() -> int:
+        if Domain.get_active_state is active_state:
+            monkeypatch.setattr(Domain, "get_active_state", counting)
+        return computed
+
+    return count

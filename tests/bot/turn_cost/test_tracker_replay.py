@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -114,7 +114,9 @@ def through_the_database(tracker: DialogueStateTracker) -> DialogueStateTracker:
     return DialogueStateTracker.from_dict(tracker.sender_id, rows, DOMAIN.slots)
 
 
-def test_events_read_back_from_the_database_continue_the_replay(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_events_read_back_from_the_database_continue_the_replay(
+    monkeypatch: pytest.MonkeyPatch, states_computed: Callable[[], int]
+) -> None:
     tracker_replay.clear()
     prediction_states.clear()
     tracker = DialogueStateTracker.from_events("stored", [ActionExecuted("action_listen")], DOMAIN.slots)
@@ -130,17 +132,9 @@ def test_events_read_back_from_the_database_continue_the_replay(monkeypatch: pyt
     expected_copy, expected_states = state(ORIGINAL_COPY(read)), ORIGINAL_STATES(DOMAIN, read)
     monkeypatch.setattr(tracker_replay, "_original_copy", lambda _: pytest.fail("replayed from the start"))
     monkeypatch.setattr(tracker_replay, "_original_applied_events", lambda _: pytest.fail("applied from the start"))
-    computed = 0
-    active_state = Domain.get_active_state
-
-    def counting(self: Domain, *args: Any, **kwargs: Any) -> Any:
-        nonlocal computed
-        computed += 1
-        return active_state(self, *args, **kwargs)
-
-    monkeypatch.setattr(Domain, "get_active_state", counting)
+    states_computed()  # counting from here
     copied = tracker_replay.copy(read)
     assert state(copied) == expected_copy
     assert copied.latest_message is read.events[-1]  # the tracker's own events, not the replay's
     assert states_for_tracker_history(DOMAIN, read) == expected_states
-    assert computed <= 2  # Rasa's own: one per action, 51 here
+    assert states_computed() <= 2  # Rasa's own: one per action, 51 here

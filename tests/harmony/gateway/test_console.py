@@ -182,6 +182,41 @@ def test_five_wrong_passwords_then_the_client_waits(database_url: str, tmp_path:
     run_console(database_url, tmp_path, scenario)
 
 
+def test_behind_a_trusted_proxy_wrong_passwords_count_per_client_not_per_proxy(
+    database_url: str, tmp_path: Path
+) -> None:
+    async def attempt(stage: Stage, http: aiohttp.ClientSession, client: str, password: str) -> int:
+        body = {"username": "marie", "password": password}
+        headers = {"X-Forwarded-For": client}
+        async with http.post(stage.url + "/api/agent/login", json=body, headers=headers) as response:
+            return response.status
+
+    async def scenario(stage: Stage) -> None:
+        async with aiohttp.ClientSession() as http:
+            guesses = [await attempt(stage, http, "198.51.100.9", "wrong password!") for _ in range(6)]
+            assert guesses == [401] * 5 + [429]  # the guesser waits
+            assert (
+                await attempt(stage, http, "203.0.113.7", PASSWORD) == 200
+            )  # the agent behind the same nginx does not
+            assert await attempt(stage, http, "198.51.100.9", PASSWORD) == 429
+
+    run_console(database_url, tmp_path, scenario, env={"HARMONY_TRUSTED_PROXY": "127.0.0.1"})
+
+
+def test_a_forwarded_address_from_an_untrusted_peer_does_not_escape_the_wait(database_url: str, tmp_path: Path) -> None:
+    async def scenario(stage: Stage) -> None:
+        async with aiohttp.ClientSession() as http:
+            statuses = []
+            for number in range(6):  # a new made-up address each time: still one client, the peer
+                body = {"username": "marie", "password": "wrong password!"}
+                headers = {"X-Forwarded-For": f"198.51.100.{number}"}
+                async with http.post(stage.url + "/api/agent/login", json=body, headers=headers) as response:
+                    statuses.append(response.status)
+            assert statuses == [401] * 5 + [429]
+
+    run_console(database_url, tmp_path, scenario)
+
+
 def test_login_and_me_name_the_agent_and_give_the_csrf_token(database_url: str, tmp_path: Path) -> None:
     async def scenario(stage: Stage) -> None:
         async with consoles(stage, "marie", "ada") as (marie, ada):
