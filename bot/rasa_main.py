@@ -41,6 +41,17 @@ def hide_query_strings() -> None:
     logging.getLogger(ACCESS_LOGGER).addFilter(WithoutQueryString())
 
 
+def hide_traceback_locals() -> None:
+    """Rasa's JSON log renders an exception with every frame's local variables, and a failed turn's
+    frames hold the tracker database's DSN (its first 80 characters: the start of the password).
+    The stack stays in the log; the local variables go. Called before Rasa configures its logging."""
+    import structlog
+    from structlog.tracebacks import ExceptionDictTransformer
+
+    without_locals = structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False))
+    structlog.processors.dict_tracebacks = without_locals
+
+
 def speed_up_serving() -> None:
     """Replace some of Rasa's per-turn costs with equivalent cheaper code (each module says why)."""
     from bot import action_response, action_window, prediction_states, tracker_replay
@@ -53,6 +64,7 @@ def speed_up_serving() -> None:
 
 def main() -> None:
     hide_query_strings()
+    hide_traceback_locals()
     sys.argv = with_api_token(sys.argv, os.environ.pop("HARMONY_RASA_TOKEN", ""))
     if sys.argv[1:2] == ["run"]:
         speed_up_serving()
