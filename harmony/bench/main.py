@@ -14,7 +14,7 @@ from harmony.bench.load import SCRIPT, LoadResult, run_load
 from harmony.bench.machine import describe_machine, resident_memory_mib
 from harmony.bench.report import write_report
 from harmony.bench.stock_bot import STOCK_WIDGET_SCRIPT, create_stock_project, stock_server, train_stock
-from harmony.bench.turns import TURNS_MEASURED, TurnResult, run_turns
+from harmony.bench.turns import LONG_CONVERSATIONS, TURNS_MEASURED, TurnResult, run_turns
 from harmony.bench.widget_load import run_widget_load
 from harmony.database_setup import prepare_database
 from harmony.launcher.environments import rasa_process_env
@@ -83,7 +83,7 @@ def _measure_running(
         result.widget_loads.append(
             run_widget_load(widget_url, concurrency, requests, 180, origin, script=widget_script)
         )
-    print(f"  {result.name}: one long conversation (REST)...", flush=True)
+    print(f"  {result.name}: {LONG_CONVERSATIONS} long conversations (REST)...", flush=True)
     result.turns = run_turns(base_url)
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from harmony.bench.load import SCRIPT
 from harmony.bench.stock_bot import STOCK_WIDGET_SCRIPT
-from harmony.bench.turns import TURNS_MEASURED
+from harmony.bench.turns import LONG_CONVERSATIONS, TURNS_MEASURED
 
 if TYPE_CHECKING:
     from harmony.bench.main import BotResult
@@ -88,8 +88,9 @@ def write_report(
         " socket.io = rasa-webchat's protocol (`user_uttered` until the first `bot_uttered`), for ours through"
         " the gateway (which stores every message and calls Rasa over REST), for stock Rasa's socket.io channel;"
         " the rest of a turn's replies are drained (50 ms of quiet) before the next message",
-        "- turn length: one more conversation sends the script in a loop (206 messages, REST, alone); the"
-        " latency at turn n is the median of turns n to n+6 (each script message once)",
+        f"- turn length: {LONG_CONVERSATIONS} more conversations, one after the other, each send the script in a"
+        " loop (206 messages, REST, alone); the latency at turn n is the median of turns n to n+6 (each script"
+        f" message once) of the {LONG_CONVERSATIONS} (earlier runs: of one conversation)",
         f"- each conversation (a new sender id) sends, in order: {', '.join(repr(m) for m in SCRIPT)}; the stock"
         f" bot's widget conversations send {', '.join(repr(m) for m in STOCK_WIDGET_SCRIPT)} (outside its rules and"
         " stories it stays silent at random, and the widget client would measure its own 30 s timeout)",
@@ -115,7 +116,8 @@ def write_report(
                 )
     for result in (ours, stock):
         if result.turns is not None:
-            lines.append(f"- {result.name}, REST, one long conversation: {result.turns.errors} errors")
+            errors = result.turns.errors
+            lines.append(f"- {result.name}, REST, {LONG_CONVERSATIONS} long conversations: {errors} errors")
     path.parent.mkdir(parents=True, exist_ok=True)
     earlier = earlier_runs(path.read_text(encoding="utf-8")) if path.exists() else ""
     path.write_text("\n".join(lines) + "\n" + earlier, encoding="utf-8")
