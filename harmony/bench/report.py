@@ -48,7 +48,7 @@ def _rows(ours: BotResult, stock: BotResult) -> list[tuple[str, float, float, st
             ]
     for turn in TURNS_MEASURED:
         rows.append(
-            (f"latency at turn {turn} of one conversation, REST (ms)", _turn(ours, turn), _turn(stock, turn), ".0f")
+            (f"latency at turn {turn} of a long conversation, REST (ms)", _turn(ours, turn), _turn(stock, turn), ".0f")
         )
     for turn in TURNS_MEASURED[1:]:
         rows.append((f"turn {turn} / turn 1 latency, REST", _turn_ratio(ours, turn), _turn_ratio(stock, turn), ".2f"))
