@@ -42,9 +42,9 @@ pip_install() {  # pip_install ENV ARGS...: quiet, without this machine's index-
     | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 }
 
-make_env() {  # make_env NAME LOCKFILE
-  local env=".venv/$1" lock="$2" stamp
-  stamp=$(sha256sum "$lock" | cut -c1-16)
+make_env() {  # make_env NAME LOCKFILE [HASHED_LOCKFILE]
+  local env=".venv/$1" lock="$2" hashed="${3:-}" stamp
+  stamp=$(cat "$lock" ${hashed:+"$hashed"} | sha256sum | cut -c1-16)
   if [ -f "$env/.lock-stamp" ] && [ "$(cat "$env/.lock-stamp")" = "$stamp" ] && [ -x "$env/bin/python" ]; then
     return 0
   fi
@@ -52,11 +52,13 @@ make_env() {  # make_env NAME LOCKFILE
   rm -rf "$env"
   "$PYTHON310" -m venv "$env"
   pip_install "$env" --upgrade "pip==24.3.1"
+  # the hashed pins first (pip checks hashes only for what it downloads; rasa.lock then finds them installed)
+  if [ -n "$hashed" ]; then pip_install "$env" --require-hashes --no-deps -r "$hashed"; fi
   pip_install "$env" -r "$lock"
   echo "$stamp" > "$env/.lock-stamp"
 }
 
-make_env rasa requirements/rasa.lock
+make_env rasa requirements/rasa.lock requirements/rasa-hashes.lock
 make_env app requirements/app.lock
 mkdir -p var models
 bash scripts/install_webchat.sh  # the chat widget (rasa-webchat), served by the gateway from var/vendor/

@@ -7,7 +7,10 @@ evaluation file, and it trains in minutes where DIET takes about an hour (docs/n
 Probabilities are the SVM's scores through a softmax whose temperature is fitted on
 cross-validation folds (`temperature_svm.py`). With
 `dense_features: true` the sentence vectors of the pipeline's dense featurizers (e.g. the
-French word vectors of bot/config_variants/fr_vectors.yml) are appended to the n-grams.
+French word vectors of bot/config_variants/fr_vectors.yml) are appended to the n-grams, at
+unit length like each n-gram block; with `dense_unit_length: false` they are appended as
+the featurizers made them (the sentence embeddings of `sentence_embeddings.py` carry
+their own weight).
 
 Output is what DIET and the ResponseSelector write, so the dialogue, the fallback and the
 actions read it unchanged: `intent` (an FAQ topic is the intent `faq`), `intent_ranking`,
@@ -71,12 +74,14 @@ class LinearModel:
     features: FeatureUnion
     classifier: TemperatureScaledSVM
     dense_features: bool
+    dense_unit_length: bool = True
 
     def matrix(self, messages: Sequence[Message]) -> Any:
         ngrams = self.features.transform([str(m.get(TEXT) or "") for m in messages])
         if not self.dense_features:
             return ngrams
-        return scipy.sparse.hstack([ngrams, scipy.sparse.csr_matrix(_sentence_vectors(messages))]).tocsr()
+        dense = _sentence_vectors(messages, self.dense_unit_length)
+        return scipy.sparse.hstack([ngrams, scipy.sparse.csr_matrix(dense)]).tocsr()
 
     @property
     def labels(self) -> List[str]:
@@ -88,13 +93,15 @@ def _only_punctuation(text: str) -> bool:
     return all(unicodedata.category(c).startswith(("P", "Z")) or c.isspace() for c in text)
 
 
-def _sentence_vectors(messages: Sequence[Message]) -> np.ndarray:
+def _sentence_vectors(messages: Sequence[Message], unit_length: bool = True) -> np.ndarray:
     rows = []
     for message in messages:
         _, sentence = message.get_dense_features(TEXT)
         rows.append(sentence.features.reshape(-1) if sentence is not None else None)
     width = max((len(r) for r in rows if r is not None), default=0)
     vectors = np.array([r if r is not None else np.zeros(width) for r in rows], dtype=float)
+    if not unit_length:
+        return vectors
     # unit length, like each n-gram block; zero vectors (other languages) stay zero
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
@@ -111,6 +118,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "word_ngrams": [1, 2],
             "calibration_folds": 3,
             "dense_features": False,
+            "dense_unit_length": True,
             # out_of_scope stands for everything else in the world and is frequent in real
             # traffic; its examples weigh this much more than those of the narrow labels.
             "out_of_scope_weight": 1.0,
@@ -180,7 +188,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         features = self._new_features()
         features.fit([str(m.get(TEXT)) for m in examples])
         classifier = TemperatureScaledSVM(C=float(self._config["C"]), folds=int(self._config["calibration_folds"]))
-        model = LinearModel(features, classifier, bool(self._config["dense_features"]))
+        model = LinearModel(
+            features, classifier, bool(self._config["dense_features"]), bool(self._config["dense_unit_length"])
+        )
         weights = np.array([self._weight(label) for label in labels])
         classifier.fit(model.matrix(examples), np.array(labels), sample_weight=weights)
         self._model = model

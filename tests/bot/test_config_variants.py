@@ -28,3 +28,15 @@ def test_diet_variant_keeps_the_policies_of_config_yml() -> None:
     names = [c["name"] for c in variant["pipeline"]]
     assert "DIETClassifier" in names and "ResponseSelector" in names
     assert variant["policies"] == chosen["policies"]
+
+
+def test_e5_variant_is_config_yml_plus_sentence_embeddings() -> None:
+    chosen, variant = _load("config.yml"), _load("bot/config_variants/e5.yml")
+    featurizer = "bot.components.sentence_embeddings.SentenceEmbeddingFeaturizer"
+    classifier = "bot.components.linear_intent_classifier.LinearIntentClassifier"
+    assert featurizer in [c["name"] for c in variant["pipeline"]]
+    uses_embeddings = next(c for c in variant["pipeline"] if c["name"] == classifier)
+    assert uses_embeddings.pop("dense_features") is True
+    assert uses_embeddings.pop("dense_unit_length") is False
+    assert [c for c in variant["pipeline"] if c["name"] != featurizer] == chosen["pipeline"]
+    assert variant["policies"] == chosen["policies"]
