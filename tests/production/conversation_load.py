@@ -94,10 +94,14 @@ SCRIPTS = (
 )
 
 
+def _bot_notices() -> set[str]:
+    """The bot's "I can't reach our order system, try again", in every language."""
+    return {order_text(BOT_NOTICE_KEY, language) for language in LANGS}
+
+
 def _notices() -> set[str]:
-    """The gateway's notices, and the bot's when the order database cannot be reached: "try again"."""
-    gateway = {handoff_text(key, language) for key in NOTICE_KEYS for language in LANGS}
-    return gateway | {order_text(BOT_NOTICE_KEY, language) for language in LANGS}
+    """The gateway's notices, and the bot's when the order database cannot be reached."""
+    return {handoff_text(key, language) for key in NOTICE_KEYS for language in LANGS} | _bot_notices()
 
 
 @dataclass
@@ -200,7 +204,7 @@ def count(customers: list[Customer], transcripts: dict[str, list[StoredMessage]]
     counts = Counts(conversations=len(customers))
     # Told every time, stored once per burst or never (the database is down): not replayed.
     notices_unstored = {handoff_text(key, lang) for key in ("unavailable_not_saved", "too_fast") for lang in LANGS}
-    bot_notices = {order_text(BOT_NOTICE_KEY, language) for language in LANGS}
+    bot_notices = _bot_notices()
     for customer in customers:
         name = f"{customer.script.shop}/{customer.session_id}"
         stored = transcripts.get(customer.session_id or "", [])
