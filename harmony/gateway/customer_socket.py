@@ -8,7 +8,9 @@ socket may only write to the conversation it was confirmed for.
 
 Each socket's client address (`harmony.gateway.clients`) is what the limits count per client;
 a refused or failed `session_request` gets the notice as a `bot_uttered`, in the page's language.
-A widget confirmed again for its conversation is sent the replies it missed (`harmony.gateway.delivery`).
+A widget confirmed again for its conversation is sent the replies it missed (`harmony.gateway.delivery`):
+those after the last message id it says it showed (`seen`, in its connection's auth data or, for the
+first connection of a page, in the socket's address), else after the database's delivery cursor.
 The database down: a session request is retried for about 15 s, and a socket whose request failed
 gets its session when it writes, so its message is not dropped.
 """
@@ -31,15 +33,32 @@ from harmony.kb.handoff import handoff_text
 from harmony.kb.markets import PageContext, named_page, page_context
 
 
+def _socket_query(environ: dict[str, Any]) -> dict[str, str]:
+    return {name: values[0] for name, values in parse_qs(str(environ.get("QUERY_STRING") or "")).items()}
+
+
 def page_of_socket(environ: dict[str, Any]) -> PageContext | None:
     """The shop and language the page put in the socket's address (`?shop=ro&lang=en`), if any."""
-    query = {name: values[0] for name, values in parse_qs(str(environ.get("QUERY_STRING") or "")).items()}
+    query = _socket_query(environ)
     return named_page(query.get("shop"), query.get("lang"))
+
+
+def seen_by_widget(environ: dict[str, Any], auth: Any) -> int | None:
+    """The last stored message id the widget says it showed: `{"seen": 12}` in the connection's auth
+    data (sent again on every reconnection), else `seen=12` in the socket's address; None if neither
+    is a plausible id."""
+    for claimed in (auth.get("seen") if isinstance(auth, dict) else None, _socket_query(environ).get("seen")):
+        if isinstance(claimed, int) and not isinstance(claimed, bool) and 0 <= claimed < MAX_MESSAGE_ID:
+            return claimed
+        if isinstance(claimed, str) and claimed.isdigit() and len(claimed) < len(str(MAX_MESSAGE_ID)):
+            return int(claimed)
+    return None
 
 
 PROTOCOL_LOGGERS = ("engineio.server", "socketio.server")
 UNAVAILABLE = "unavailable_not_saved"  # the refusal when the database is down
 SESSION_RETRY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)  # a session request waits out a database restart (~15 s)
+MAX_MESSAGE_ID = 2**63  # message ids are 64-bit integers in PostgreSQL
 
 
 class WithoutTraceback(logging.Filter):
@@ -74,7 +93,8 @@ def register_customer_events(
     @sio.on("connect")
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         page = page_of_socket(environ)
-        await sio.save_session(sid, {"page": page, "client": client_address(environ, trusted_proxies)})
+        client = client_address(environ, trusted_proxies)
+        await sio.save_session(sid, {"page": page, "client": client, "seen": seen_by_widget(environ, auth)})
 
     async def confirm(sid: str, socket: dict[str, Any], requested_id: Any) -> str | None:
         """Give the socket its conversation (the requested one if it may have it, else a new one), send it
@@ -97,7 +117,7 @@ def register_customer_events(
             return None
         await sio.emit("session_confirm", view.id, to=sid)
         if view.id == requested_id:
-            await widgets.replay(sid, view.id)  # what it missed while disconnected, from the transcript
+            await widgets.replay(sid, view.id, socket.get("seen"))  # what it missed, from the transcript
         return view.id
 
     @sio.on("session_request")

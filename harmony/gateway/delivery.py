@@ -8,6 +8,13 @@ emitted while no widget was connected (the connection had dropped) stays after t
 when a widget confirms its session again, on any gateway, it is sent those messages, in
 order, once, and the cursor moves past them.
 
+The widget's own cursor comes first: every stored message reaches it with its id (`metadata.message_id`), our
+shop page's script keeps the highest one it showed, and the widget gives it back when it connects
+(`seen`). A reconnecting widget that says what it has is sent exactly what comes after, whatever
+the database's cursor says: a gateway killed between emitting a message and moving the cursor, or
+a message emitted into a socket that was dying, is then neither repeated nor lost. A widget that
+says nothing (another client, a page of an older version) gets what comes after the database's cursor.
+
 Notices that could not be stored (the database is down) are sent and never replayed.
 
 Several gateways: the gateway a widget's socket is on is the one that knows it received a
@@ -37,6 +44,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from harmony.gateway.shared.interface import ConsoleMessage, SharedState, widget_message
 from harmony.gateway.transactions import in_transaction_waiting
 from harmony.gateway.transcripts import mark_delivered, undelivered
+from harmony.gateway.widget_messages import with_message_id
 
 logger = logging.getLogger("harmony.gateway.delivery")
 NAMESPACE = "/"
@@ -80,6 +88,7 @@ class WidgetDelivery:
         if message_id is None:
             await self.sio.emit("bot_uttered", message, room=conversation_id)
             return
+        message = with_message_id(message, message_id)
         await self._send_here(conversation_id, message, message_id)
         if self.shared is not None:
             await self.shared.publish(widget_message(conversation_id, message_id, message))
@@ -106,12 +115,14 @@ class WidgetDelivery:
                 await self.sio.emit("bot_uttered", message, room=conversation_id, ignore_queue=True)
                 await self._mark(conversation_id, message_id)
 
-    async def replay(self, sid: str, conversation_id: str) -> int:
-        """Send one (re)connected widget socket the stored messages it has not had; returns how many."""
+    async def replay(self, sid: str, conversation_id: str, seen: int | None = None) -> int:
+        """Send one (re)connected widget socket the stored messages it has not had: those after `seen`,
+        the last message id the widget says it showed, or if it does not say, after the database's
+        cursor. Returns how many."""
         async with self._lock(conversation_id):
-            missed = await self._db(lambda s: undelivered(s, conversation_id)) or []
-            for _, message in missed:
-                await self.sio.emit("bot_uttered", message, to=sid)
+            missed = await self._db(lambda s: undelivered(s, conversation_id, after=seen)) or []
+            for message_id, message in missed:
+                await self.sio.emit("bot_uttered", with_message_id(message, message_id), to=sid)
             if missed:
                 await self._mark(conversation_id, missed[-1][0])
                 logger.info("replayed %d missed message(s) to a reconnected widget", len(missed))

@@ -52,6 +52,10 @@ def shop_page(context: PageContext, page: str) -> str:
         "params": {"storage": "local"},
         "initPayload": "/greet",  # a new conversation opens with the bot's greeting
         "showMessageDate": False,
+        # Botfront's "rules" (props sent by the server at session_confirm) are not used here; with them
+        # on, the widget's own session_confirm handler is the only one it allows, and the page's
+        # cursor (shop.html) needs one.
+        "withRules": False,
     }
     return _template().substitute(
         language=language,

@@ -16,6 +16,7 @@ from harmony.gateway.widget_messages import bot_uttered
 from harmony.kb.markets import PageContext
 
 SESSION_ID_BYTES = 16  # 128 random bits: unguessable, never reused
+MAX_REPLAYED = 200  # a widget that says it saw nothing is not sent a whole long transcript again
 
 
 @dataclass(frozen=True)
@@ -100,21 +101,26 @@ def widget_message(row: ChatMessage) -> dict[str, Any]:
     return bot_uttered(text, [b for b in data.get("buttons") or () if isinstance(b, dict)])
 
 
-def undelivered(session: Session, conversation_id: str) -> list[tuple[int, dict[str, Any]]]:
-    """The messages for the customer stored after the last one that reached a widget, in order."""
+def undelivered(session: Session, conversation_id: str, after: int | None = None) -> list[tuple[int, dict[str, Any]]]:
+    """The messages for the customer stored after message `after` (by default, after the last one
+    that reached a widget), in order; at most the last `MAX_REPLAYED`."""
     conversation = find_conversation(session, conversation_id)
-    if conversation is None or conversation.delivered_id is None:
+    if conversation is None:
+        return []
+    since = conversation.delivered_id if after is None else after
+    if since is None:
         return []
     rows = session.scalars(
         select(ChatMessage)
         .where(
             ChatMessage.conversation_id == conversation_id,
-            ChatMessage.id > conversation.delivered_id,
+            ChatMessage.id > since,
             ChatMessage.author != "customer",
         )
-        .order_by(ChatMessage.id)
+        .order_by(ChatMessage.id.desc())
+        .limit(MAX_REPLAYED)
     )
-    return [(row.id, widget_message(row)) for row in rows]
+    return [(row.id, widget_message(row)) for row in reversed(list(rows))]
 
 
 def mark_delivered(session: Session, conversation_id: str, message_id: int) -> None:

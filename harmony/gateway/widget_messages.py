@@ -10,6 +10,20 @@ from harmony.bot_protocol import HandoffSummary, read_handoff, split_context_rep
 from harmony.kb.markets import PageContext
 
 
+def with_message_id(message: Mapping[str, Any], message_id: int) -> dict[str, Any]:
+    """A stored message as sent to the widget: its id in the `metadata` the widget ignores (a text
+    message must have no other key than `text` to be shown as one)."""
+    metadata = message.get("metadata")
+    return {**message, "metadata": {**(metadata if isinstance(metadata, dict) else {}), "message_id": message_id}}
+
+
+def message_id_of(message: Mapping[str, Any]) -> int | None:
+    """The stored message id a widget message carries, if any."""
+    metadata = message.get("metadata")
+    found = metadata.get("message_id") if isinstance(metadata, dict) else None
+    return found if isinstance(found, int) and not isinstance(found, bool) else None
+
+
 def bot_uttered(text: str, buttons: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """A text and its buttons as the widget's `bot_uttered` message (buttons as quick replies)."""
     message: dict[str, Any] = {"text": text}

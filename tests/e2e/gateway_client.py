@@ -10,6 +10,7 @@ from typing import Any
 
 import socketio
 
+from harmony.gateway.widget_messages import message_id_of
 from harmony.settings import Settings
 from tests.harmony_command import run_harmony
 
@@ -32,19 +33,25 @@ class Widget:
         self.received: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.confirmed: asyncio.Queue[str] = asyncio.Queue()
         self.session_id: str | None = None
+        self.seen: int | None = None  # the last stored message's id received, as our shop pages keep it
 
         @self.client.on("bot_uttered")
         async def bot_uttered(message: dict[str, Any]) -> None:
+            if (message_id := message_id_of(message)) is not None:
+                self.seen = max(self.seen or 0, message_id)
             await self.received.put(message)
 
         @self.client.on("session_confirm")
         async def session_confirm(session_id: str) -> None:
             await self.confirmed.put(session_id)
 
-    async def open(self, session_id: str | None = None, origin: str | None = None) -> str:
+    async def open(self, session_id: str | None = None, origin: str | None = None, seen: int | None = None) -> str:
+        """Connect and ask for conversation `session_id`; `seen`: the last stored message's id the widget
+        says it showed (our shop pages' cursor), which the gateway replays after."""
         page_origin = origin or self.url.split("?", 1)[0]
         headers = {**self.headers, "Origin": page_origin}
-        await self.client.connect(self.url, headers=headers, transports=["websocket"])
+        auth = None if seen is None else {"seen": seen}
+        await self.client.connect(self.url, headers=headers, auth=auth, transports=["websocket"])
         await self.client.emit("session_request", {"session_id": session_id})
         self.session_id = await asyncio.wait_for(self.confirmed.get(), REPLY_TIMEOUT)
         return self.session_id

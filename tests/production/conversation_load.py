@@ -1,7 +1,8 @@
 """Concurrent widget conversations, each with an order lookup, that count what was lost or duplicated.
 
-Each simulated customer speaks the widget's socket.io protocol like rasa-webchat does: it
-reconnects on its own when its connection drops and asks for its conversation again. A
+Each simulated customer speaks the widget's socket.io protocol like rasa-webchat on our shop
+pages does: it reconnects on its own when its connection drops, giving back the id of the last
+stored message it received (`seen`, as the page's script does), and asks for its conversation again. A
 customer who gets a polite "unavailable" notice (the gateway's, or the bot's "I can't reach our
 order system, try again" while the order database restarts), or no answer in `ANSWER_TIMEOUT`
 seconds, sends the same message again, as people do.
@@ -28,6 +29,7 @@ from typing import Any
 import socketio
 
 from harmony.gateway.transcripts import StoredMessage
+from harmony.gateway.widget_messages import message_id_of
 from harmony.kb.handoff import handoff_text
 from harmony.kb.order_texts import message as order_text
 
@@ -116,6 +118,7 @@ class Customer:
     sent: list[str] = field(default_factory=list)  # every emit, resends included
     answers: dict[int, list[str]] = field(default_factory=dict)  # turn -> its real answer's messages
     reconnections: int = 0
+    seen: int | None = None  # the last stored message's id received
     _confirmed: asyncio.Event = field(default_factory=asyncio.Event)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -141,10 +144,17 @@ class Customer:
         @client.on("bot_uttered")
         async def bot_uttered(message: dict[str, Any]) -> None:
             self.received.append(str(message.get("text")))
+            if (message_id := message_id_of(message)) is not None:
+                self.seen = max(self.seen or 0, message_id)
             self._arrived.set()
 
+        def auth() -> dict[str, int]:
+            return {} if self.seen is None else {"seen": self.seen}
+
         address = f"{self.url}?shop={self.script.shop}&lang={self.script.language}"
-        await client.connect(address, transports=["websocket"], socketio_path=self.socket_path, wait_timeout=30)
+        await client.connect(
+            address, auth=auth, transports=["websocket"], socketio_path=self.socket_path, wait_timeout=30
+        )
         try:
             for turn, text in enumerate(self.script.turns):
                 self.answers[turn] = await self._ask(client, text)
