@@ -11,13 +11,12 @@ a refused or failed `session_request` gets the notice as a `bot_uttered`, in the
 A widget confirmed again for its conversation is sent the replies it missed (`harmony.gateway.delivery`):
 those after the last message id it says it showed (`seen`, in its connection's auth data or, for the
 first connection of a page, in the socket's address), else after the database's delivery cursor.
-The database down: a session request is retried for about 15 s, and a socket whose request failed
-gets its session when it writes, so its message is not dropped.
+The database down: a session request waits about 15 s for it (`ChatService.start_session`), and a
+socket whose request failed gets its session when it writes, so its message is not dropped.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Collection
 from typing import Any
@@ -56,8 +55,6 @@ def seen_by_widget(environ: dict[str, Any], auth: Any) -> int | None:
 
 
 PROTOCOL_LOGGERS = ("engineio.server", "socketio.server")
-UNAVAILABLE = "unavailable_not_saved"  # the refusal when the database is down
-SESSION_RETRY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)  # a session request waits out a database restart (~15 s)
 MAX_MESSAGE_ID = 2**63  # message ids are 64-bit integers in PostgreSQL
 
 
@@ -100,16 +97,12 @@ def register_customer_events(
         """Give the socket its conversation (the requested one if it may have it, else a new one), send it
         what it missed; None, after telling the widget why, when that is refused or the database stays down."""
         page, client = socket.get("page"), socket.get("client") or UNKNOWN
-        for pause in (*SESSION_RETRY_PAUSES, None):
-            try:
-                view = await service.start_session(requested_id, page, client)
-                break
-            except CustomerRefused as refused:
-                if refused.key != UNAVAILABLE or pause is None:
-                    language = (page or page_context(None, None, service.default_shop)).language
-                    await sio.emit("bot_uttered", {"text": handoff_text(refused.key, language)}, to=sid)
-                    return None
-                await asyncio.sleep(pause)  # the database is restarting: the widget waits a little
+        try:
+            view = await service.start_session(requested_id, page, client)  # waits out a database restart
+        except CustomerRefused as refused:
+            language = (page or page_context(None, None, service.default_shop)).language
+            await sio.emit("bot_uttered", {"text": handoff_text(refused.key, language)}, to=sid)
+            return None
         try:
             await sio.save_session(sid, {**socket, "conversation_id": view.id})
             await sio.enter_room(sid, view.id)

@@ -19,7 +19,7 @@ import logging
 import re
 import secrets
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -37,7 +37,7 @@ from harmony.gateway.handoff_queue import HandoffQueue
 from harmony.gateway.limits import DEFAULT_RULES, GatewayLimits, RateLimiter, Verdict, memory_limits
 from harmony.gateway.models import ChatMessage
 from harmony.gateway.rasa_client import RasaUnavailable, ask_rasa
-from harmony.gateway.transactions import in_transaction
+from harmony.gateway.transactions import RESTART_PAUSES, in_transaction, in_transaction_waiting
 from harmony.gateway.transcripts import add_message, find_conversation, open_conversation
 from harmony.gateway.widget_messages import read_rasa_turn
 from harmony.kb.handoff import handoff_text
@@ -108,6 +108,7 @@ class ChatService:
         self.clock = clock or process_clock()
         self.limits = limits or memory_limits()
         self.client_secret = client_secret or secrets.token_hex(32)
+        self.restart_pauses: Sequence[float] = RESTART_PAUSES  # how long a session request waits for the database
         # A cache of what the database says, to answer in the right language while it is down.
         self._remembered: OrderedDict[str, ConversationView] = OrderedDict()
         self.messages = CustomerMessages(sessions, self.clock)
@@ -140,7 +141,8 @@ class ChatService:
 
         `page` is what the page said when its socket connected (None if it said nothing):
         a conversation belongs to one shop's site, so a page of another shop gets its own.
-        Raises `CustomerRefused` when `client` opened too many conversations or the database is down.
+        Raises `CustomerRefused` when `client` opened too many conversations or the database stays down
+        through `restart_pauses`.
         """
 
         def existing(session: Session) -> ConversationView | None:
@@ -155,12 +157,12 @@ class ChatService:
             start = page or page_context(None, None, self.default_shop)
             return view_of(open_conversation(session, start, self.clock.now(), known_site=page is not None))
 
-        try:
-            view = await self._db(existing)
+        try:  # a database restart is waited out (about 15 s): the widget gets its session late, not a refusal
+            view = await in_transaction_waiting(self.sessions, existing, self.restart_pauses)
             if view is None:
                 if not (await self.limits.conversations_per_client.hit(client)).allowed:
                     raise CustomerRefused("too_many_conversations")
-                view = await self._db(new)
+                view = await in_transaction_waiting(self.sessions, new, self.restart_pauses)
         except SQLAlchemyError as exc:
             logger.warning("database unavailable: %s", type(exc).__name__)
             raise CustomerRefused("unavailable_not_saved") from None

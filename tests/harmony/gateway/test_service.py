@@ -6,6 +6,7 @@ import hmac
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from harmony.agents.accounts import create_agent
 from harmony.agents.permissions import Actor
 from harmony.bot_protocol import context_report
 from harmony.clock import FixedClock
-from harmony.db.engine import make_engine, session_factory
+from harmony.db.engine import create_schema, make_engine, session_factory
 from harmony.gateway.agent_desk import AgentDesk
 from harmony.gateway.handoff import Change
 from harmony.gateway.limits import GatewayLimits, Rule, memory_limits
@@ -520,6 +521,7 @@ def test_with_the_database_down_the_customer_is_answered_politely_from_memory(
         working = service.sessions
         down = make_engine(unreachable_database_url)
         service.sessions = session_factory(down)  # the database stops answering
+        service.restart_pauses = (0.01,)  # and does not come back while a session request waits
         try:
             await service.customer_message(view.id, "mai sunteți acolo?", {}, outbox)
             assert outbox.texts()[-1] == handoff_text("unavailable_not_saved", "ro")  # its language, from memory
@@ -534,6 +536,35 @@ def test_with_the_database_down_the_customer_is_answered_politely_from_memory(
         assert [r["message"] for r in fake.received] == ["salut", "mersi"]  # nothing answered twice
 
     run_with_service(database_url, scenario)
+
+
+def test_session_requests_made_while_the_database_restarts_wait_for_it_and_are_answered(tmp_path: Path) -> None:
+    running, away = tmp_path / "database", tmp_path / "restarting"
+    running.mkdir()
+    url = f"sqlite:///{running / 'app.db'}"
+    engine = make_engine(url)
+    create_schema(engine)
+    engine.dispose()
+
+    async def scenario(service: ChatService, outbox: Recorder, fake: FakeRasa) -> None:
+        known = await service.start_session(None, RO_PAGE)
+        running.rename(away)  # the database file cannot be opened: it is down
+        bound = service.sessions.kw["bind"]
+        bound.dispose()
+
+        async def back_in_a_moment() -> None:
+            await asyncio.sleep(0.6)
+            away.rename(running)
+
+        again, newcomer, _ = await asyncio.gather(
+            service.start_session(known.id, RO_PAGE), service.start_session(None, FR_PAGE), back_in_a_moment()
+        )
+        assert again.id == known.id  # the widget's own conversation, not a refusal nor a new one
+        assert newcomer.id != known.id and newcomer.shop == "fr"
+        await service.customer_message(newcomer.id, "bonjour", {}, outbox)
+        assert [m.text for m in stored_transcript(url, newcomer.id)] == ["bonjour", "echo bonjour"]
+
+    run_with_service(url, scenario)
 
 
 def test_characters_no_database_holds_are_kept_as_replacement_characters(database_url: str) -> None:
