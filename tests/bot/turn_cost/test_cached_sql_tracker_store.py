@@ -8,6 +8,7 @@ events were deleted behind the store's back (privacy erase), and across a new se
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -243,3 +244,17 @@ def test_memory_is_bounded_and_evicted_conversations_are_read_again(tracker_db_u
 def test_event_types_resolve_like_rasa(name: str) -> None:
     data = {"event": name, "timestamp": 1.0, "name": "x", "value": None, "text": "t", "parse_data": {"intent": {}}}
     assert type(EventTypes().deserialise(data)) is type(Event.from_parameters(data))
+
+
+def test_on_sqlite_turns_reuse_their_connections_and_commit_to_a_write_ahead_log(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    store = cached_store(url)
+    opened: list[object] = []
+    sa.event.listen(store.engine, "connect", lambda connection, _record: opened.append(connection))
+    for number in range(20):
+        turn(store, "pooled", number)
+    assert len(opened) <= 1  # not one connection per session as Rasa's store opens them
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+    delete_conversation(url, "pooled")  # another process writing meanwhile (an erase) is seen
+    assert asyncio.run(store.retrieve("pooled")) is None
