@@ -1,6 +1,7 @@
 """The training data's layout (bot/data/nlu/<language>/<area>.yml) and how the evaluation reads it."""
 
-from collections import Counter
+import unicodedata
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import yaml
@@ -31,3 +32,20 @@ def test_each_label_has_one_block_in_one_file_per_language() -> None:
     assert [key for key, n in places.items() if n > 1] == []
     labels = {label for label, _ in places}
     assert all((label, lang) in places for label in labels for lang in LANGUAGES)
+
+
+def _normalised(text: str) -> str:
+    """Lower case, NFKC, no accents, no punctuation, single spaces."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).lower())
+    text = "".join(c for c in text if not unicodedata.combining(c) and not unicodedata.category(c).startswith("P"))
+    return " ".join(text.split())
+
+
+def test_no_example_twice_and_none_under_two_labels() -> None:
+    rows = training_utterances(DATA)
+    twice = [key for key, n in Counter((r.label, _normalised(r.text)) for r in rows).items() if n > 1]
+    labels: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        labels[_normalised(row.text)].add(row.label)
+    assert twice == []
+    assert {text: found for text, found in labels.items() if len(found) > 1} == {}
