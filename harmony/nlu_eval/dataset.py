@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import yaml
 
 LANGUAGES = ("fr", "en", "ro")
 REQUIRED_COLUMNS = ("lang", "label", "text")
-LANGUAGE_OF_FILE = re.compile(r"nlu_(fr|en|ro)_")
 
 
 @dataclass(frozen=True)
@@ -61,18 +59,18 @@ def _examples(block: str) -> list[str]:
 
 
 def training_utterances(data_dir: Path) -> list[Utterance]:
-    """The team's NLU examples with their language (from the file name, else guessed)."""
+    """The team's NLU examples with their language: the folder's (bot/data/nlu/<lang>/), else guessed."""
     from bot.components.language_detection import LanguageGuesser
 
     guesser = LanguageGuesser(min_confidence=0.0, min_margin=0.0, min_letters=1)
     rows: list[Utterance] = []
     for path in sorted(data_dir.rglob("*.yml")):
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        match = LANGUAGE_OF_FILE.search(path.name)
+        folder = path.parent.name if path.parent.name in LANGUAGES else None
         for block in document.get("nlu") or []:
             if "intent" not in block:
                 continue
             for text in _examples(block.get("examples", "")):
-                lang = match.group(1) if match else (guesser.guess(text).language or "en")
+                lang = folder or guesser.guess(text).language or "en"
                 rows.append(Utterance(lang, block["intent"], text))
     return rows

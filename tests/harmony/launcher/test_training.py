@@ -28,7 +28,7 @@ def test_inputs_cover_data_domain_config_and_components(tmp_path: Path) -> None:
     assert {
         "config.yml",
         "bot/domain/core.yml",
-        "bot/data/nlu.yml",
+        "bot/data/nlu/fr/conversation.yml",
         "bot/data/rules.yml",
         "bot/components/language_detector.py",
     } <= names
@@ -40,7 +40,7 @@ def test_fingerprint_changes_with_training_data_and_not_with_actions(tmp_path: P
     before = fingerprint(root)
     (root / "bot" / "actions" / "language.py").write_text("# changed\n")
     assert fingerprint(root) == before
-    with (root / "bot" / "data" / "nlu.yml").open("a") as nlu:
+    with (root / "bot" / "data" / "nlu" / "fr" / "conversation.yml").open("a") as nlu:
         nlu.write("\n")
     changed = fingerprint(root)
     assert changed != before
