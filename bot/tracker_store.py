@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +52,9 @@ class _Cached:
     last_type: str
     rows_up_to_last: int  # how many rows of this conversation have an id <= last_id
     session_start: float | None  # timestamp of the latest session_started, as Rasa's query uses it
+    # How many events of the latest session the database holds, and the last of them as handed out
+    # (by `retrieve`, or saved by `save`): a tracker that continues it saves its events after them.
+    stored: tuple[int, Event] | None = None
 
 
 def pooled_sqlite(engine: sa.engine.Engine) -> sa.engine.Engine:
@@ -164,7 +169,31 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if cached is None:
             return None
         self._remember(sender_id, cached)
-        return copy_tracker(cached.tracker)
+        served = copy_tracker(cached.tracker)
+        cached.stored = (len(served.events), served.events[-1]) if served.events else None
+        return served
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        cached = self._cache.get(tracker.sender_id)
+        try:
+            await super().save(tracker)
+        except BaseException:
+            if cached is not None:
+                cached.stored = None  # what reached the database is not known: Rasa counts next time
+            raise
+        if cached is not None:
+            cached.stored = (len(tracker.events), tracker.events[-1]) if tracker.events else None
+
+    def _additional_events(self, session: sa.orm.Session, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The tracker's events not stored yet. Rasa counts the session's rows for this, one query per
+        turn (6 % of the server's time at turn 150, more later); a tracker that continues what this
+        store handed out or saved (the same event objects up to there) needs no query."""
+        cached = self._cache.get(tracker.sender_id)
+        stored = cached.stored if cached is not None else None
+        events = tracker.events
+        if stored is not None and stored[0] <= len(events) and events[stored[0] - 1] is stored[1]:
+            return itertools.islice(events, stored[0], len(events))
+        return super()._additional_events(session, tracker)
 
     def _catch_up(self, session: sa.orm.Session, sender_id: str, cached: _Cached) -> bool:
         """Applies the rows appended since `cached` was read; False when it must be read afresh."""

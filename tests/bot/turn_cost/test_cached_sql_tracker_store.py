@@ -258,3 +258,44 @@ def test_on_sqlite_turns_reuse_their_connections_and_commit_to_a_write_ahead_log
         assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
     delete_conversation(url, "pooled")  # another process writing meanwhile (an erase) is seen
     assert asyncio.run(store.retrieve("pooled")) is None
+
+
+def _rows(url: str, sender: str) -> list[str]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            query = sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id")
+            return [row[0] for row in connection.execute(query, {"sender": sender})]
+    finally:
+        engine.dispose()
+
+
+def test_a_turn_saves_its_new_events_once_without_counting_the_stored_ones(tracker_db_url: str) -> None:
+    store = cached_store(tracker_db_url)
+    for number in range(5):
+        turn(store, "saved", number)
+    statements: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2].lower()))
+    tracker = asyncio.run(store.retrieve("saved"))
+    assert tracker is not None
+    tracker.update(UserUttered("one more", {"name": "greet", "confidence": 0.9}))
+    before_save = len(statements)
+    asyncio.run(store.save(tracker))
+    assert not any("count(" in statement for statement in statements[before_save:])  # no count of the session
+    asyncio.run(store.save(tracker))  # saved again, nothing new: nothing stored twice
+    assert state(asyncio.run(store.retrieve("saved"))) == state(fresh(tracker_db_url, "saved"))
+    assert len(_rows(tracker_db_url, "saved")) == len(tracker.events)
+
+
+def test_a_tracker_that_does_not_continue_what_was_stored_is_saved_after_rasas_count(tracker_db_url: str) -> None:
+    store = cached_store(tracker_db_url)
+    for number in range(3):
+        turn(store, "rebuilt", number)
+    served = asyncio.run(store.retrieve("rebuilt"))
+    assert served is not None
+    # the same events as new objects (e.g. a tracker rebuilt from its dump): Rasa's count decides
+    rebuilt = DialogueStateTracker.from_dict("rebuilt", [event.as_dict() for event in served.events], DOMAIN.slots)
+    rebuilt.update(UserUttered("after a rebuild", {"name": "greet", "confidence": 0.9}))
+    asyncio.run(store.save(rebuilt))
+    rows = _rows(tracker_db_url, "rebuilt")
+    assert len(rows) == len(rebuilt.events) and "after a rebuild" in rows[-1]
