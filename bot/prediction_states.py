@@ -34,7 +34,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 MAX_CONVERSATIONS = 1000
-MAX_STORED_FORMS = 20_000  # events whose JSON is kept (a few turns of many conversations)
+MAX_STORED_FORMS = 2_000  # objects whose JSON is kept: the last turns of the conversations being served
 _original = Domain.states_for_tracker_history
 
 
