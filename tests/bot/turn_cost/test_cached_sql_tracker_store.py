@@ -8,6 +8,8 @@ events were deleted behind the store's back (privacy erase), and across a new se
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -107,14 +109,21 @@ def turn(store: CachedSQLTrackerStore, sender: str, number: int) -> DialogueStat
     return tracker
 
 
-def delete_conversation(url: str, sender: str) -> None:
-    """What `make erase-customer` does to the tracker database."""
+@contextlib.contextmanager
+def database(url: str) -> Iterator[sa.engine.Connection]:
+    """A transaction on the tracker database from outside the store (another process's view)."""
     engine = sa.create_engine(url)
     try:
         with engine.begin() as connection:
-            connection.execute(sa.text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender})
+            yield connection
     finally:
         engine.dispose()
+
+
+def delete_conversation(url: str, sender: str) -> None:
+    """What `make erase-customer` does to the tracker database."""
+    with database(url) as connection:
+        connection.execute(sa.text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender})
 
 
 def test_after_many_turns_the_cached_tracker_is_the_one_rasa_reads(tracker_db_url: str) -> None:
@@ -179,12 +188,10 @@ def test_rows_deleted_in_the_middle_are_noticed(tracker_db_url: str) -> None:
     for number in range(6):
         turn(store, "partial", number)
     asyncio.run(store.retrieve("partial"))
-    engine = sa.create_engine(tracker_db_url)
-    with engine.begin() as connection:
+    with database(tracker_db_url) as connection:
         connection.execute(
             sa.text("DELETE FROM events WHERE sender_id = 'partial' AND type_name = 'user' AND data LIKE '%message 2%'")
         )
-    engine.dispose()
     served = asyncio.run(store.retrieve("partial"))
     assert state(served) == state(fresh(tracker_db_url, "partial"))
     assert served is not None and "message 2" not in [e.text for e in served.events if isinstance(e, UserUttered)]
@@ -261,13 +268,9 @@ def test_on_sqlite_turns_reuse_their_connections_and_commit_to_a_write_ahead_log
 
 
 def _rows(url: str, sender: str) -> list[str]:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            query = sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id")
-            return [row[0] for row in connection.execute(query, {"sender": sender})]
-    finally:
-        engine.dispose()
+    with database(url) as connection:
+        query = sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id")
+        return [row[0] for row in connection.execute(query, {"sender": sender})]
 
 
 def test_a_turn_saves_its_new_events_once_without_counting_the_stored_ones(tracker_db_url: str) -> None:
