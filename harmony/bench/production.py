@@ -16,6 +16,7 @@ from pathlib import Path
 from harmony.bench.load import SCRIPT, LoadResult
 from harmony.bench.machine import describe_machine
 from harmony.bench.main import BENCH_RATE_LIMITS, first_answer, free_port
+from harmony.bench.report import earlier_runs
 from harmony.bench.stock_bot import STOCK_WIDGET_SCRIPT, create_stock_project, stock_server, train_stock
 from harmony.bench.widget_load import run_widget_load
 from harmony.launcher.production import running_production
@@ -99,7 +100,8 @@ def write_report(started: datetime, machine: str, ours: Measured, stock: Measure
         ):
             ratio = f"{a / b:.2f}" if b else "n/a"
             lines.append(f"| {measure} | {a:{fmt}} | {b:{fmt}} | {ratio} |")
-    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    earlier = earlier_runs(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else ""
+    REPORT.write_text("\n".join(lines) + "\n" + earlier, encoding="utf-8")
 
 
 def main() -> int:

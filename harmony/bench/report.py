@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,11 +125,13 @@ def write_report(
 
 
 EARLIER = "\n## Earlier run"
+RUN_DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
 
 
 def earlier_runs(previous: str) -> str:
     """The file's runs so far, the latest one turned into the first "Earlier run" section (nothing is lost)."""
     latest, marker, older = previous.partition(EARLIER)
     body = [line for line in latest.splitlines() if not line.startswith(("# Benchmarks", "Written by `make bench`"))]
-    date = next((line.removeprefix("- date: ") for line in body if line.startswith("- date: ")), "an earlier run")
+    found = RUN_DATE.search("\n".join(body))  # "- date: ..." (make bench), "run on ..." (make bench-production)
+    date = found.group(0) if found else "an earlier run"
     return f"\n## Earlier run: {date}\n" + "\n".join(body).strip("\n") + "\n" + (marker + older if marker else "")

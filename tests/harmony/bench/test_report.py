@@ -1,4 +1,4 @@
-"""A new `make bench` run keeps the runs before it in docs/benchmarks.md."""
+"""A new `make bench` or `make bench-production` run keeps the runs before it in its report."""
 
 from harmony.bench.report import earlier_runs
 
@@ -26,3 +26,16 @@ def test_the_latest_run_becomes_the_first_earlier_run_and_older_ones_stay() -> N
 def test_a_file_with_one_run_keeps_it() -> None:
     kept = earlier_runs(PREVIOUS.split("\n## Earlier")[0])
     assert kept.count("## Earlier run") == 1 and "31.6" in kept
+
+
+def test_a_production_report_keeps_its_run_under_its_date() -> None:
+    production = (
+        "# Benchmarks: the production profile\n\n"
+        "`make bench-production`, run on 2026-12-07 19:11 UTC. Machine: 2 cores.\n\n"
+        "| throughput, 8 conversations (messages/s) | 38.9 | 36.4 | 1.07 |\n"
+        "\n## Earlier run: 2026-12-07 14:51 UTC\n| throughput, 8 conversations (messages/s) | 45.2 |\n"
+    )
+    kept = earlier_runs(production)
+    assert kept.startswith("\n## Earlier run: 2026-12-07 19:11 UTC\n")
+    assert "| 38.9 | 36.4 | 1.07 |" in kept and "## Earlier run: 2026-12-07 14:51 UTC" in kept
+    assert "# Benchmarks" not in kept
