@@ -54,6 +54,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, make_union
 
 from bot.components.temperature_svm import TemperatureScaledSVM
+from bot.components.trained_files import read_trained
 
 logger = logging.getLogger(__name__)
 
@@ -156,12 +157,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> LinearIntentClassifier:
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            logger.warning("No trained %s found; messages will get no intent.", cls.__name__)
-            model = None
+        model = read_trained(
+            model_storage,
+            resource,
+            lambda directory: joblib.load(directory / MODEL_FILE),
+            logger,
+            cls.__name__,
+            "messages will get no intent",
+        )
         return cls(config, model_storage, resource, model)
 
     def _new_features(self) -> FeatureUnion:

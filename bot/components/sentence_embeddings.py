@@ -31,6 +31,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.embedding_cache import CachedEncoder, EmbeddingCache
 from bot.components.sentence_encoder import SentenceEncoder, make_encoder
+from bot.components.trained_files import read_trained
 
 logger = logging.getLogger(__name__)
 
@@ -103,12 +104,14 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> SentenceEmbeddingFeaturizer:
-        try:
-            with model_storage.read_from(resource) as directory:
-                centre = np.load(directory / CENTRE_FILE)
-        except (ValueError, FileNotFoundError):
-            logger.warning("No trained %s found; messages get uncentred embeddings.", cls.__name__)
-            centre = None
+        centre = read_trained(
+            model_storage,
+            resource,
+            lambda directory: np.load(directory / CENTRE_FILE),
+            logger,
+            cls.__name__,
+            "messages get uncentred embeddings",
+        )
         return cls(config, execution_context.node_name, model_storage, resource, centre)
 
     @classmethod
