@@ -47,15 +47,16 @@ def seen_by_widget(environ: dict[str, Any], auth: Any) -> int | None:
     data (sent again on every reconnection), else `seen=12` in the socket's address; None if neither
     is a plausible id."""
     for claimed in (auth.get("seen") if isinstance(auth, dict) else None, _socket_query(environ).get("seen")):
+        if isinstance(claimed, str) and claimed.isascii() and claimed.isdigit() and len(claimed) < MAX_ID_DIGITS:
+            claimed = int(claimed)  # ASCII digits only: "²" is a digit to str.isdigit, not to int()
         if isinstance(claimed, int) and not isinstance(claimed, bool) and 0 <= claimed < MAX_MESSAGE_ID:
             return claimed
-        if isinstance(claimed, str) and claimed.isdigit() and len(claimed) < len(str(MAX_MESSAGE_ID)):
-            return int(claimed)
     return None
 
 
 PROTOCOL_LOGGERS = ("engineio.server", "socketio.server")
 MAX_MESSAGE_ID = 2**63  # message ids are 64-bit integers in PostgreSQL
+MAX_ID_DIGITS = len(str(MAX_MESSAGE_ID))  # longer digit strings are not read at all
 
 
 class WithoutTraceback(logging.Filter):

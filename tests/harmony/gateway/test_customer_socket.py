@@ -35,6 +35,8 @@ def test_a_malformed_packet_is_logged_as_one_line_with_its_error_type(caplog: py
         ({"seen": 2**70}, "", None),
         ({"seen": "12; DROP TABLE"}, "seen=abc", None),
         ("not a dict", "seen=99999999999999999999999", None),
+        (None, "seen=%C2%B2", None),  # "²": a digit to str.isdigit, not to int(); the connection must not fail
+        ({"seen": "\u0663"}, "", None),  # an Arabic-Indic 3: not a message id as a page writes it
     ],
 )
 def test_the_widget_cursor_is_taken_only_when_it_is_a_plausible_message_id(
