@@ -54,11 +54,19 @@ def hide_traceback_locals() -> None:
 
 def speed_up_serving() -> None:
     """Replace some of Rasa's per-turn costs with equivalent cheaper code (each module says why)."""
-    from bot import action_response, action_window, prediction_states, state_log_formatting, tracker_replay
+    from bot import (
+        action_connection,
+        action_response,
+        action_window,
+        prediction_states,
+        state_log_formatting,
+        tracker_replay,
+    )
 
     prediction_states.install()  # the policies' states computed once per event, not once per prediction
     action_response.install()  # the action server's answers checked against a schema checked once
     action_window.install()  # the action server gets the events of the last user messages, not the session's
+    action_connection.install()  # action calls over kept connections, not a new session and connection each
     tracker_replay.install()  # tracker copies, rebuilds and applied events go on from a replay, not from the start
     state_log_formatting.install()  # the rule policy's debug log of all states formatted only for debug logging
 

@@ -53,6 +53,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, make_union
 
+from bot.components.ngram_rows import NgramRows
 from bot.components.temperature_svm import TemperatureScaledSVM
 from bot.components.trained_files import read_trained
 
@@ -77,8 +78,10 @@ class LinearModel:
     dense_features: bool
     dense_unit_length: bool = True
 
-    def matrix(self, messages: Sequence[Message]) -> Any:
-        ngrams = self.features.transform([str(m.get(TEXT) or "") for m in messages])
+    def matrix(self, messages: Sequence[Message], ngram_rows: NgramRows | None = None) -> Any:
+        """The classifier's input; `ngram_rows`, when given, computes the n-grams (same values, faster)."""
+        texts = [str(m.get(TEXT) or "") for m in messages]
+        ngrams = ngram_rows(texts) if ngram_rows is not None else self.features.transform(texts)
         if not self.dense_features:
             return ngrams
         dense = _sentence_vectors(messages, self.dense_unit_length)
@@ -137,6 +140,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
+        # serving featurizes a message or two per call: prepared once (bot/components/ngram_rows.py)
+        self._ngram_rows = NgramRows.for_features(model.features) if model is not None else None
 
     @classmethod
     def create(
@@ -197,6 +202,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         weights = np.array([self._weight(label) for label in labels])
         classifier.fit(model.matrix(examples), np.array(labels), sample_weight=weights)
         self._model = model
+        self._ngram_rows = NgramRows.for_features(features)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._model, directory / MODEL_FILE)
         return self._resource
@@ -217,7 +223,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None:
             return messages
-        probabilities = self._model.classifier.predict_proba(self._model.matrix(messages))
+        probabilities = self._model.classifier.predict_proba(self._model.matrix(messages, self._ngram_rows))
         labels = self._model.labels
         for message, row in zip(messages, probabilities, strict=True):
             self._annotate(message, labels, row)
