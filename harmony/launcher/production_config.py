@@ -131,9 +131,17 @@ def production_endpoints(source: Path = PROJECT_ROOT / "endpoints.yml") -> str:
     return header + yaml.safe_dump(endpoints, sort_keys=False)
 
 
-def _upstream(name: str, ports: list[int], sticky: bool = False) -> str:
+# Idle connections nginx keeps to each internal upstream (Rasa, action servers), closed after fewer
+# seconds than the servers' own keep-alive (Sanic's 5 s on the action server), so that a request
+# never goes out on a connection the server is closing.
+UPSTREAM_KEEPALIVE = "    keepalive 16;\n    keepalive_timeout 4s;\n"
+KEPT_CONNECTION = '      proxy_set_header Connection "";\n'
+
+
+def _upstream(name: str, ports: list[int], sticky: bool = False, kept: bool = False) -> str:
     servers = "".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=3s;\n" for port in ports)
-    return f"  upstream {name} {{\n" + ("    ip_hash;\n" if sticky else "") + servers + "  }\n"
+    options = ("    ip_hash;\n" if sticky else "") + (UPSTREAM_KEEPALIVE if kept else "")
+    return f"  upstream {name} {{\n" + options + servers + "  }\n"
 
 
 PROXY_HEADERS = """\
@@ -181,8 +189,8 @@ http {{
     default gateways_sticky;
   }}
 {_upstream("gateways_balanced", gateways)}{_upstream("gateways_sticky", gateways, sticky=True)}\
-{_upstream("rasa_servers", [ports[name] for name in layout.programs("rasa")])}\
-{_upstream("action_servers", [ports[name] for name in layout.programs("actions")])}
+{_upstream("rasa_servers", [ports[name] for name in layout.programs("rasa")], kept=True)}\
+{_upstream("action_servers", [ports[name] for name in layout.programs("actions")], kept=True)}
   server {{
     listen {layout.public_host}:{layout.public_port};
     client_max_body_size 64k;
@@ -198,7 +206,7 @@ http {{
     client_max_body_size 1m;
     location / {{
       proxy_pass http://rasa_servers;
-{PROXY_HEADERS}      proxy_read_timeout 60s;
+{PROXY_HEADERS}{KEPT_CONNECTION}      proxy_read_timeout 60s;
     }}
   }}
   server {{
@@ -206,7 +214,7 @@ http {{
     client_max_body_size 10m;
     location / {{
       proxy_pass http://action_servers;
-{PROXY_HEADERS}      proxy_read_timeout 60s;
+{PROXY_HEADERS}{KEPT_CONNECTION}      proxy_read_timeout 60s;
     }}
   }}
 }}
