@@ -8,6 +8,15 @@ conversation, the states computed so far and the replayed tracker, and replays o
 that follow. Whenever the events seen before are not a prefix of the tracker's (an undo, a new
 session, a tracker from elsewhere) everything is replayed, as Rasa does.
 
+What the function returns differs from Rasa's in one way, so that a call's cost does not grow
+with the conversation either: copying every state for each call (callers change what they get)
+was most of a prediction at turn 300. The states before the last are shared between calls, in
+the form the policies' featurizer gives them anyway: a user sub-state with an intent has no text
+(`TrackerFeaturizer._remove_user_text_if_intent` deletes it from every state, in place). Since
+nothing is left for that function to delete, it changes nothing shared; the last state, which
+`_choose_last_user_input` changes, is a fresh copy at every call. So what every policy sees
+through its featurizer is Rasa's (tests/bot/turn_cost/test_prediction_states.py).
+
 Installed by `bot.rasa_main` for `rasa run` only (training keeps Rasa's own code).
 """
 
@@ -20,7 +29,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from rasa.shared.core.constants import PREVIOUS_ACTION
+from rasa.shared.core.constants import PREVIOUS_ACTION, USER
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -32,6 +41,7 @@ from rasa.shared.core.events import (
     UserUtteranceReverted,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT, TEXT
 
 MAX_CONVERSATIONS = 1000
 MAX_STORED_FORMS = 2_000  # objects whose JSON is kept: the last turns of the conversations being served
@@ -48,6 +58,7 @@ class _Replay:
     loop_names: set[str] = field(default_factory=set)
     applied: list[Event] = field(default_factory=list)
     states: list[dict[str, Any]] = field(default_factory=list)
+    shared: list[dict[str, Any]] = field(default_factory=list)  # `states` as featurized, handed out
     last_ml_action_sub_state: Any = None
     turn_was_hidden: bool = False
 
@@ -80,6 +91,16 @@ def _step(
         if replay.last_ml_action_sub_state:
             state[PREVIOUS_ACTION] = replay.last_ml_action_sub_state
     replay.states.append(domain._clean_state(state))
+
+
+def as_featurized(state: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `state` with the user's text left out where there is an intent, as the featurizer
+    leaves it (`_remove_user_text_if_intent`, same test)."""
+    copied = {name: dict(sub_state) for name, sub_state in state.items()}
+    user = copied.get(USER, {})
+    if user.get(INTENT) and user.get(TEXT):
+        del user[TEXT]
+    return copied
 
 
 def same_event(a: Event, b: Event) -> bool:
@@ -190,12 +211,17 @@ def states_for_tracker_history(
     _replays[key] = replay
     while len(_replays) > MAX_CONVERSATIONS:
         _replays.popitem(last=False)
+    replay.shared.extend(as_featurized(state) for state in replay.states[len(replay.shared) :])
     # the state after the last event, on a scratch copy: the next call goes on from `replay`
     final = copy.copy(replay)
     final.states = list(replay.states)
     _step(self, final, False, *options)
-    # callers change the states they get (the last user input): they get their own copies
-    return [{name: dict(sub_state) for name, sub_state in state.items()} for state in final.states]
+    if not final.states:
+        return []
+    # shared: the states before the last, which featurizers do not change; the last is the caller's
+    before_last = replay.shared[: len(final.states) - 1]
+    last = {name: dict(sub_state) for name, sub_state in final.states[-1].items()}
+    return [*before_last, last]
 
 
 def install() -> None:

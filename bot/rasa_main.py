@@ -59,11 +59,13 @@ def speed_up_serving() -> None:
         action_response,
         action_window,
         prediction_states,
+        rule_keys,
         state_log_formatting,
         tracker_replay,
     )
 
     prediction_states.install()  # the policies' states computed once per event, not once per prediction
+    rule_keys.install()  # the rule policy's walk back through the states stops where no rule reaches
     action_response.install()  # the action server's answers checked against a schema checked once
     action_window.install()  # the action server gets the events of the last user messages, not the session's
     action_connection.install()  # action calls over kept connections, not a new session and connection each

@@ -1,7 +1,9 @@
-"""The incrementally computed dialogue states are exactly the ones Rasa computes from scratch.
+"""The incrementally computed dialogue states are the ones Rasa computes from scratch, as the policies see them.
 
 Random conversations over the project's own domain (intents, slots, forms), with undos, loops,
-rejections and new sessions, checked after every event for each way the policies ask.
+rejections and new sessions, checked after every event for each way the policies ask: the
+states themselves (before the last, a user's text is left out where there is an intent, as the
+featurizer leaves it), and what the policies' featurizers make of them, call after call.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -29,7 +32,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import prediction_states
-from bot.prediction_states import states_for_tracker_history
+from bot.prediction_states import as_featurized, states_for_tracker_history
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[3] / "bot" / "domain"))
 ORIGINAL = prediction_states._original
@@ -75,6 +78,11 @@ def random_events(rng: random.Random) -> list[Event]:
     return rng.choice(rare)
 
 
+def as_returned(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rasa's states as ours returns them: the ones before the last as the featurizer leaves them."""
+    return [*(as_featurized(state) for state in states[:-1]), *states[-1:]]
+
+
 def read_back(tracker: DialogueStateTracker) -> DialogueStateTracker:
     """The tracker as a tracker store rebuilds it: the same events, new objects."""
     return DialogueStateTracker.from_dict(tracker.sender_id, [e.as_dict() for e in tracker.events], DOMAIN.slots)
@@ -91,8 +99,38 @@ def test_states_equal_rasas_after_every_step(seed: int) -> None:
         if step % 7 == 3:
             tracker = read_back(tracker)
         for flags in FLAGS:
-            expected: Any = ORIGINAL(DOMAIN, tracker, **flags)
+            expected: Any = as_returned(ORIGINAL(DOMAIN, tracker, **flags))
             assert states_for_tracker_history(DOMAIN, tracker, **flags) == expected, (step, flags)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_policies_featurizers_see_rasas_states_call_after_call(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the Memoization (max history 5) and Rule (all of it) policies get, with text or intent
+    for the last message: Rasa's, also when the same states are asked for again after a featurizer
+    changed the ones it got."""
+    prediction_states.clear()
+    featurizers = [MaxHistoryTrackerFeaturizer(max_history=5), MaxHistoryTrackerFeaturizer(max_history=None)]
+    rng = random.Random(seed)
+    tracker = DialogueStateTracker.from_events(f"featurized-{seed}", [ActionExecuted("action_listen")], DOMAIN.slots)
+
+    def featurized(states_function: Any) -> list[Any]:
+        monkeypatch.setattr(Domain, "states_for_tracker_history", states_function)
+        return [
+            featurizer.prediction_states([tracker], DOMAIN, use_text, **flags)
+            for featurizer in featurizers
+            for use_text in (False, True)
+            for flags in FLAGS
+            if "omit_unset_slots" not in flags  # the featurizers never ask for that
+        ]
+
+    for step in range(40):
+        for event in random_events(rng):
+            tracker.update(event)
+        if step % 9 == 4:
+            tracker = read_back(tracker)
+        expected = featurized(ORIGINAL)
+        assert featurized(states_for_tracker_history) == expected, step
+        assert featurized(states_for_tracker_history) == expected, step  # again, after the changes
 
 
 def test_callers_may_change_the_states_they_get() -> None:
@@ -103,7 +141,7 @@ def test_callers_may_change_the_states_they_get() -> None:
     for state in first:
         for sub_state in state.values():
             sub_state.clear()
-    assert states_for_tracker_history(DOMAIN, tracker) == ORIGINAL(DOMAIN, tracker)
+    assert states_for_tracker_history(DOMAIN, tracker) == as_returned(ORIGINAL(DOMAIN, tracker))
 
 
 def test_a_long_conversation_replays_only_its_new_events(states_computed: Callable[[], int]) -> None:
@@ -120,4 +158,4 @@ def test_a_long_conversation_replays_only_its_new_events(states_computed: Callab
     states = states_for_tracker_history(DOMAIN, tracker)
     # Rasa's own computes one state per action: 102 here (and again for every later prediction)
     assert states_computed() <= 3
-    assert states == ORIGINAL(DOMAIN, tracker)
+    assert states == as_returned(ORIGINAL(DOMAIN, tracker))
