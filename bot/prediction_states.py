@@ -13,8 +13,9 @@ with the conversation either: copying every state for each call (callers change 
 was most of a prediction at turn 300. The states before the last are shared between calls, in
 the form the policies' featurizer gives them anyway: a user sub-state with an intent has no text
 (`TrackerFeaturizer._remove_user_text_if_intent` deletes it from every state, in place). Since
-nothing is left for that function to delete, it changes nothing shared; the last state, which
-`_choose_last_user_input` changes, is a fresh copy at every call. So what every policy sees
+nothing is left for that function to delete, it changes nothing shared (and, replaced here, it
+passes over them instead of looking into each); the last state, which `_choose_last_user_input`
+changes, is a fresh copy at every call. So what every policy sees
 through its featurizer is Rasa's (tests/bot/turn_cost/test_prediction_states.py).
 
 Installed by `bot.rasa_main` for `rasa run` only (training keeps Rasa's own code).
@@ -48,6 +49,10 @@ MAX_STORED_FORMS = 2_000  # objects whose JSON is kept: the last turns of the co
 _original = Domain.states_for_tracker_history
 
 
+class FeaturizedState(dict):  # a state: dict[str, dict[str, Any]]
+    """A state shared between calls, as the featurizer leaves it: it has no text to remove."""
+
+
 @dataclass
 class _Replay:
     """The states of `applied` (before each action), and the tracker after all of them."""
@@ -58,7 +63,7 @@ class _Replay:
     loop_names: set[str] = field(default_factory=set)
     applied: list[Event] = field(default_factory=list)
     states: list[dict[str, Any]] = field(default_factory=list)
-    shared: list[dict[str, Any]] = field(default_factory=list)  # `states` as featurized, handed out
+    shared: list[FeaturizedState] = field(default_factory=list)  # `states` as featurized, handed out
     last_ml_action_sub_state: Any = None
     turn_was_hidden: bool = False
 
@@ -93,14 +98,27 @@ def _step(
     replay.states.append(domain._clean_state(state))
 
 
-def as_featurized(state: dict[str, Any]) -> dict[str, Any]:
+def _remove_text_where_intent(state: dict[str, Any]) -> None:
+    user = state.get(USER, {})
+    if user.get(INTENT) and user.get(TEXT):
+        del state[USER][TEXT]
+
+
+def as_featurized(state: dict[str, Any]) -> FeaturizedState:
     """A copy of `state` with the user's text left out where there is an intent, as the featurizer
     leaves it (`_remove_user_text_if_intent`, same test)."""
-    copied = {name: dict(sub_state) for name, sub_state in state.items()}
-    user = copied.get(USER, {})
-    if user.get(INTENT) and user.get(TEXT):
-        del user[TEXT]
+    copied = FeaturizedState({name: dict(sub_state) for name, sub_state in state.items()})
+    _remove_text_where_intent(copied)
     return copied
+
+
+def remove_user_text_if_intent(trackers_as_states: list[list[dict[str, Any]]]) -> None:
+    """Rasa's `TrackerFeaturizer._remove_user_text_if_intent`, passing over the shared states, which
+    have no text to remove (a loop over the whole conversation, several times a turn)."""
+    for states in trackers_as_states:
+        for state in states:
+            if type(state) is not FeaturizedState:
+                _remove_text_where_intent(state)
 
 
 def same_event(a: Event, b: Event) -> bool:
@@ -226,7 +244,10 @@ def states_for_tracker_history(
 
 def install() -> None:
     """Use the incremental states in this process (the Rasa server)."""
+    from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
+
     Domain.states_for_tracker_history = states_for_tracker_history
+    TrackerFeaturizer._remove_user_text_if_intent = staticmethod(remove_user_text_if_intent)
 
 
 def clear() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
+from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer, TrackerFeaturizer
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -32,10 +32,11 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import prediction_states
-from bot.prediction_states import as_featurized, states_for_tracker_history
+from bot.prediction_states import as_featurized, remove_user_text_if_intent, states_for_tracker_history
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[3] / "bot" / "domain"))
 ORIGINAL = prediction_states._original
+ORIGINAL_REMOVE_TEXT = TrackerFeaturizer._remove_user_text_if_intent
 FLAGS: list[dict[str, Any]] = [
     {},
     {"omit_unset_slots": True},
@@ -114,7 +115,14 @@ def test_the_policies_featurizers_see_rasas_states_call_after_call(seed: int, mo
     tracker = DialogueStateTracker.from_events(f"featurized-{seed}", [ActionExecuted("action_listen")], DOMAIN.slots)
 
     def featurized(states_function: Any) -> list[Any]:
+        """What the featurizers give, with Rasa's functions or with ours (as `install` sets them)."""
+        ours = states_function is not ORIGINAL
         monkeypatch.setattr(Domain, "states_for_tracker_history", states_function)
+        monkeypatch.setattr(
+            TrackerFeaturizer,
+            "_remove_user_text_if_intent",
+            staticmethod(remove_user_text_if_intent if ours else ORIGINAL_REMOVE_TEXT),
+        )
         return [
             featurizer.prediction_states([tracker], DOMAIN, use_text, **flags)
             for featurizer in featurizers
