@@ -104,10 +104,15 @@ def _remove_text_where_intent(state: dict[str, Any]) -> None:
         del state[USER][TEXT]
 
 
+def _copied(state: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `state` that can be changed apart (its sub-states hold strings and tuples only)."""
+    return {name: dict(sub_state) for name, sub_state in state.items()}
+
+
 def as_featurized(state: dict[str, Any]) -> FeaturizedState:
     """A copy of `state` with the user's text left out where there is an intent, as the featurizer
     leaves it (`_remove_user_text_if_intent`, same test)."""
-    copied = FeaturizedState({name: dict(sub_state) for name, sub_state in state.items()})
+    copied = FeaturizedState(_copied(state))
     _remove_text_where_intent(copied)
     return copied
 
@@ -238,8 +243,7 @@ def states_for_tracker_history(
         return []
     # shared: the states before the last, which featurizers do not change; the last is the caller's
     before_last = replay.shared[: len(final.states) - 1]
-    last = {name: dict(sub_state) for name, sub_state in final.states[-1].items()}
-    return [*before_last, last]
+    return [*before_last, _copied(final.states[-1])]
 
 
 def install() -> None:
