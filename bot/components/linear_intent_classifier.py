@@ -139,9 +139,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._retrieval_intent = str(config["retrieval_intent"])
         self._model_storage = model_storage
         self._resource = resource
-        self._model = model
-        # serving featurizes a message or two per call: prepared once (bot/components/ngram_rows.py)
-        self._ngram_rows = NgramRows.for_features(model.features) if model is not None else None
+        self._model: LinearModel | None = None
+        self._ngram_rows: NgramRows | None = None
+        if model is not None:
+            self._use(model)
 
     @classmethod
     def create(
@@ -201,11 +202,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         )
         weights = np.array([self._weight(label) for label in labels])
         classifier.fit(model.matrix(examples), np.array(labels), sample_weight=weights)
-        self._model = model
-        self._ngram_rows = NgramRows.for_features(features)
+        self._use(model)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._model, directory / MODEL_FILE)
         return self._resource
+
+    def _use(self, model: LinearModel) -> None:
+        """Serve with `model`; serving featurizes a message or two per call, through n-gram rows
+        prepared once from its vectorizers (bot/components/ngram_rows.py)."""
+        self._model = model
+        self._ngram_rows = NgramRows.for_features(model.features)
 
     def _weight(self, label: str) -> float:
         return float(self._config["out_of_scope_weight"]) if label == OUT_OF_SCOPE else 1.0
