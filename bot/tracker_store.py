@@ -103,6 +103,14 @@ def pooled_sqlite(engine: sa.engine.Engine) -> sa.engine.Engine:
     return pooled
 
 
+def each_statement_committed(engine: sa.engine.Engine) -> sa.engine.Engine:
+    """`engine` in autocommit mode (PostgreSQL): every statement of the store is atomic by itself (a
+    save is one insert; a read is one query, or counts then reads up to a counted id), and psycopg2
+    would send BEGIN, and COMMIT or ROLLBACK, as round trips of their own around each, three per
+    statement instead of one, while the server's event loop waits."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -184,6 +192,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         engine: sa.engine.Engine = self.engine  # type: ignore[has-type]  # set by Rasa's __init__
         if engine.dialect.name == "sqlite":
             self.engine = pooled_sqlite(engine)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        elif engine.dialect.name == "postgresql":
+            self.engine = each_statement_committed(engine)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.max_conversations = int(max_conversations)
         self.max_events = int(max_events)

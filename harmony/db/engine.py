@@ -15,11 +15,14 @@ from harmony.db.models import Base
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, ping_before_use: bool = True) -> Engine:
     """An engine for `url`; creates the folder of a SQLite file and turns foreign keys on.
 
     PostgreSQL connections give up after `POSTGRES_CONNECT_TIMEOUT_SECONDS` when the server is down,
-    unless the URL sets its own `?connect_timeout=`.
+    unless the URL sets its own `?connect_timeout=`. A pooled PostgreSQL connection is pinged before
+    each use, so a server restart goes unnoticed, unless `ping_before_use` is False: the caller then
+    runs its work again itself when a connection turns out dead (the gateway,
+    `harmony.gateway.transactions`).
     """
     parsed = make_url(url)
     is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -28,7 +31,7 @@ def make_engine(url: str) -> Engine:
     connect_args: dict[str, object] = {}
     if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
         connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_SECONDS  # a database that is down fails fast
-    engine = create_engine(url, pool_pre_ping=not is_sqlite, connect_args=connect_args)
+    engine = create_engine(url, pool_pre_ping=ping_before_use and not is_sqlite, connect_args=connect_args)
     if is_sqlite:
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine

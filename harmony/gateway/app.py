@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import aiohttp
@@ -44,6 +44,11 @@ class SocketOutbox:
     async def to_customer(self, conversation_id: str, message: dict[str, Any], message_id: int | None = None) -> None:
         await self.widgets.send(conversation_id, message, message_id)
 
+    async def to_customer_all(
+        self, conversation_id: str, messages: Sequence[tuple[dict[str, Any], int | None]]
+    ) -> None:
+        await self.widgets.send_all(conversation_id, messages)
+
     async def to_agents(self, event: dict[str, Any]) -> None:
         await self.hub.broadcast(event)
 
@@ -64,7 +69,7 @@ async def _safe_errors(request: web.Request, handler: Any) -> web.StreamResponse
 
 
 def build_app(settings: Settings) -> web.Application:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, ping_before_use=False)  # see harmony.gateway.transactions
     create_schema(engine)
     sessions = session_factory(engine)
     shared = shared_state(settings.redis_url)

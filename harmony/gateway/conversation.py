@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -12,6 +13,12 @@ class Outbox(Protocol):
     async def to_customer(self, conversation_id: str, message: dict[str, Any], message_id: int | None = None) -> None:
         """Send `message` to the conversation's widget; `message_id` when it is stored (then it is replayed
         to a widget that was not connected: `harmony.gateway.delivery`)."""
+        ...
+
+    async def to_customer_all(
+        self, conversation_id: str, messages: Sequence[tuple[dict[str, Any], int | None]]
+    ) -> None:
+        """`to_customer` for several messages, in order (a turn of the bot)."""
         ...
 
     async def to_agents(self, event: dict[str, Any]) -> None: ...

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from harmony.clock import Clock
 from harmony.gateway.conversation import Outbox
 from harmony.gateway.transactions import in_transaction_waiting
-from harmony.gateway.transcripts import add_message, find_conversation
+from harmony.gateway.transcripts import NewBotMessage, add_bot_messages, add_message, find_conversation
 from harmony.gateway.widget_messages import BotReply
 
 logger = logging.getLogger("harmony.gateway")
@@ -30,10 +30,10 @@ class CustomerMessages:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self.sessions, self.clock = sessions, clock
 
-    async def quietly(self, work: Callable[[Session], T]) -> T | None:
+    async def quietly(self, work: Callable[[Session], T], single_statement: bool = False) -> T | None:
         """Database work whose failure the customer need not hear about (the reply still goes out)."""
         try:
-            return await in_transaction_waiting(self.sessions, work)
+            return await in_transaction_waiting(self.sessions, work, single_statement=single_statement)
         except SQLAlchemyError as exc:
             logger.warning("database unavailable: %s", type(exc).__name__)
             return None
@@ -60,19 +60,23 @@ class CustomerMessages:
     async def bot_replies(self, conversation_id: str, replies: list[BotReply], outbox: Outbox) -> None:
         """One turn of the bot: all its messages stored in one transaction, then sent in order."""
 
-        def work(session: Session) -> list[int | None]:
-            return [
-                self.store(
-                    session,
-                    conversation_id,
-                    "bot",
-                    reply.text if reply.custom is None else json.dumps(reply.custom, ensure_ascii=False),
-                    reply.buttons,
-                    reply.custom,
-                )
-                for reply in replies
-            ]
+        stored = [
+            NewBotMessage(
+                reply.text if reply.custom is None else json.dumps(reply.custom, ensure_ascii=False),
+                reply.buttons,
+                reply.custom,
+            )
+            for reply in replies
+        ]
+        now = self.clock.now()
 
-        ids = await self.quietly(work) or [None] * len(replies)
-        for reply, message_id in zip(replies, ids, strict=True):
-            await outbox.to_customer(conversation_id, reply.as_bot_uttered(), message_id)
+        def work(session: Session) -> list[int] | None:
+            return add_bot_messages(session, conversation_id, stored, now)
+
+        stored_ids = await self.quietly(
+            work, single_statement=True
+        )  # None: not stored (no such conversation, or no database)
+        ids: Sequence[int | None] = stored_ids if stored_ids is not None else [None] * len(replies)
+        await outbox.to_customer_all(
+            conversation_id, [(reply.as_bot_uttered(), i) for reply, i in zip(replies, ids, strict=True)]
+        )

@@ -34,7 +34,7 @@ import asyncio
 import logging
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import socketio
@@ -85,13 +85,25 @@ class WidgetDelivery:
     async def send(self, conversation_id: str, message: dict[str, Any], message_id: int | None = None) -> None:
         """Emit to the conversation's widget; a stored message (`message_id`) is then marked delivered
         if a widget was there to receive it."""
-        if message_id is None:
-            await self.sio.emit("bot_uttered", message, room=conversation_id)
-            return
-        message = with_message_id(message, message_id)
-        await self._send_here(conversation_id, message, message_id)
+        await self.send_all(conversation_id, [(message, message_id)])
+
+    async def send_all(self, conversation_id: str, messages: Sequence[tuple[dict[str, Any], int | None]]) -> None:
+        """`send` for several messages in order (one turn of the bot): the cursor moves once, past the
+        last stored one emitted, instead of once per message."""
+        stamped = [(message if i is None else with_message_id(message, i), i) for message, i in messages]
+        stored: list[tuple[dict[str, Any], int]] = []
+        for message, message_id in stamped:
+            if message_id is None:  # not stored (the database is down): sent as it is, never replayed
+                await self._send_stored_here(conversation_id, stored)
+                stored = []
+                await self.sio.emit("bot_uttered", message, room=conversation_id)
+            else:
+                stored.append((message, message_id))
+        await self._send_stored_here(conversation_id, stored)
         if self.shared is not None:
-            await self.shared.publish(widget_message(conversation_id, message_id, message))
+            for message, message_id in stamped:
+                if message_id is not None:
+                    await self.shared.publish(widget_message(conversation_id, message_id, message))
 
     async def _receive(self, published: ConsoleMessage) -> None:
         """Another gateway's stored message, for this gateway's sockets of its conversation."""
@@ -104,16 +116,20 @@ class WidgetDelivery:
             event.get("message"),
         )
         if isinstance(conversation_id, str) and isinstance(message_id, int) and isinstance(message, dict):
-            await self._send_here(conversation_id, message, message_id)
+            await self._send_stored_here(conversation_id, [(message, message_id)])
 
-    async def _send_here(self, conversation_id: str, message: dict[str, Any], message_id: int) -> None:
-        """Emit to this gateway's sockets of the conversation, and mark it if there was one."""
+    async def _send_stored_here(self, conversation_id: str, messages: Sequence[tuple[dict[str, Any], int]]) -> None:
+        """Emit to this gateway's sockets of the conversation the messages a replay has not sent, and
+        mark the last one if a socket was there."""
+        if not messages:
+            return
         async with self._lock(conversation_id):
-            if message_id <= self._sent_up_to.get(conversation_id, 0):
-                return  # a replay sent it already
-            if await self.presence.connected(conversation_id):
-                await self.sio.emit("bot_uttered", message, room=conversation_id, ignore_queue=True)
-                await self._mark(conversation_id, message_id)
+            already = self._sent_up_to.get(conversation_id, 0)
+            fresh = [(message, message_id) for message, message_id in messages if message_id > already]
+            if fresh and await self.presence.connected(conversation_id):
+                for message, _ in fresh:
+                    await self.sio.emit("bot_uttered", message, room=conversation_id, ignore_queue=True)
+                await self._mark(conversation_id, max(message_id for _, message_id in fresh))
 
     async def replay(self, sid: str, conversation_id: str, seen: int | None = None) -> int:
         """Send one (re)connected widget socket the stored messages it has not had: those after `seen`,
@@ -138,13 +154,13 @@ class WidgetDelivery:
         self._sent_up_to[conversation_id] = max(message_id, self._sent_up_to.pop(conversation_id, 0))
         while len(self._sent_up_to) > REMEMBERED_CURSORS:
             self._sent_up_to.popitem(last=False)
-        await self._db(lambda s: mark_delivered(s, conversation_id, message_id))
+        await self._db(lambda s: mark_delivered(s, conversation_id, message_id), single_statement=True)
 
-    async def _db(self, work: Callable[[Session], Any]) -> Any:
+    async def _db(self, work: Callable[[Session], Any], single_statement: bool = False) -> Any:
         """Database work that waits out a restart and may then fail quietly: an unmarked message is
         replayed later, never lost (a cursor not moved could replay a message twice, hence the wait)."""
         try:
-            return await in_transaction_waiting(self.sessions, work)
+            return await in_transaction_waiting(self.sessions, work, single_statement=single_statement)
         except SQLAlchemyError as exc:
             logger.warning("database unavailable: %s", type(exc).__name__)
             return None

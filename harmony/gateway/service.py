@@ -24,7 +24,6 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 import aiohttp
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,10 +34,14 @@ from harmony.gateway.customer_messages import CustomerMessages
 from harmony.gateway.handoff import Change, bot_answers, next_owner
 from harmony.gateway.handoff_queue import HandoffQueue
 from harmony.gateway.limits import DEFAULT_RULES, GatewayLimits, RateLimiter, Verdict, memory_limits
-from harmony.gateway.models import ChatMessage
 from harmony.gateway.rasa_client import RasaUnavailable, ask_rasa
 from harmony.gateway.transactions import RESTART_PAUSES, in_transaction, in_transaction_waiting
-from harmony.gateway.transcripts import add_message, find_conversation, open_conversation
+from harmony.gateway.transcripts import (
+    add_customer_message,
+    conversation_with_recent,
+    find_conversation,
+    open_conversation,
+)
 from harmony.gateway.widget_messages import read_rasa_turn
 from harmony.kb.handoff import handoff_text
 from harmony.kb.markets import PageContext, named_page, page_context
@@ -63,22 +66,17 @@ __all__ = [
 ]
 
 
-def _offered_payloads(session: Session, conversation_id: str) -> tuple[tuple[str, ...], bool]:
-    """Button payloads of the bot's messages since the customer last wrote; and whether nothing was written yet."""
-    rows = session.scalars(
-        select(ChatMessage)
-        .where(ChatMessage.conversation_id == conversation_id)
-        .order_by(ChatMessage.id.desc())
-        .limit(10)
-    ).all()
+def _offered_payloads(recent: list[tuple[str, str | None]]) -> tuple[tuple[str, ...], bool]:
+    """Button payloads of the bot's messages since the customer last wrote (`recent`: (author, data),
+    newest first); and whether nothing was written yet."""
     payloads: list[str] = []
-    for row in rows:
-        if row.author == "customer":
+    for author, data in recent:
+        if author == "customer":
             break
-        if row.author == "bot" and row.data:
-            buttons = json.loads(row.data).get("buttons") or []
+        if author == "bot" and data:
+            buttons = json.loads(data).get("buttons") or []
             payloads += [str(b.get("payload")) for b in buttons if isinstance(b, dict)]
-    return tuple(payloads), not rows
+    return tuple(payloads), not recent
 
 
 def storable_text(text: str) -> str:
@@ -267,16 +265,20 @@ class ChatService:
     def _store_customer(
         self, session: Session, conversation_id: str, text: str, page: PageContext | None
     ) -> ConversationView | None:
-        conversation = find_conversation(session, conversation_id)
-        if conversation is None:
+        found = conversation_with_recent(session, conversation_id)
+        if found is None:
             return None
-        offered, new = _offered_payloads(session, conversation_id)
-        if conversation.site is None and page is not None:
+        view, recent = found
+        offered, new = _offered_payloads(recent)
+        changes: dict[str, str] = {}
+        if view.site is None and page is not None:
             # A page that only says its shop in `customData`: its first message decides.
-            conversation.site, conversation.shop, conversation.language = page.shop, page.shop, page.language
-        conversation.owner = next_owner(conversation.owner, Change.CUSTOMER_WRITES)
-        add_message(session, conversation, "customer", text, self.clock.now())
-        return replace(view_of(conversation), offered=offered, new=new)
+            changes.update(site=page.shop, shop=page.shop, language=page.language)
+        owner = next_owner(view.owner, Change.CUSTOMER_WRITES)
+        if owner != view.owner:
+            changes["owner"] = owner
+        add_customer_message(session, conversation_id, text, self.clock.now(), changes)
+        return replace(view, offered=offered, new=new, **changes)
 
     async def _system(self, view: ConversationView, text: str, outbox: Outbox) -> None:
         await self.messages.notice(view.id, text, outbox)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, true, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from harmony.gateway.conversation import ConversationView
 from harmony.gateway.models import ChatMessage, Conversation
 from harmony.gateway.widget_messages import bot_uttered
 from harmony.kb.markets import PageContext
@@ -45,8 +48,13 @@ def open_conversation(session: Session, start: PageContext, now: datetime, known
     return conversation
 
 
+def _possible_id(conversation_id: str) -> bool:
+    """Whether `conversation_id` could name a conversation (a longer one is refused by the column)."""
+    return bool(conversation_id) and len(conversation_id) <= 64
+
+
 def find_conversation(session: Session, conversation_id: str) -> Conversation | None:
-    if not conversation_id or len(conversation_id) > 64:
+    if not _possible_id(conversation_id):
         return None
     return session.get(Conversation, conversation_id)
 
@@ -64,19 +72,119 @@ def add_message(
     """Store one message; returns its id (ids grow in the order messages are stored).
 
     `custom` is a bot's custom payload (its `text` is then that payload as JSON, for reading)."""
-    data = {key: value for key, value in (("buttons", buttons), ("custom", custom)) if value}
     message = ChatMessage(
         conversation_id=conversation.id,
         at=now,
         author=author,
         author_name=author_name,
         text=text,
-        data=json.dumps(data, ensure_ascii=False) if data else None,
+        data=_message_data(buttons, custom),
     )
     session.add(message)
     conversation.updated_at = now
     session.flush()
     return message.id
+
+
+@dataclass(frozen=True)
+class NewBotMessage:
+    text: str
+    buttons: list[dict[str, str]] | None = None
+    custom: dict[str, Any] | None = None
+
+
+def add_bot_messages(
+    session: Session, conversation_id: str, messages: Sequence[NewBotMessage], now: datetime
+) -> list[int] | None:
+    """Store one turn of the bot in one statement, whatever the number of its messages (the hottest
+    write of the gateway: run it as a single statement, `harmony.gateway.transactions`). Returns the
+    ids in order, or None when there is no such conversation (on PostgreSQL the foreign key's
+    refusal also ends a surrounding transaction: hence one statement).
+
+    The rows are `add_message`'s, except that the conversation's `updated_at` is not moved: it stays
+    at the customer's message the turn answers, seconds before (it orders agents' lists and decides
+    retention, in days)."""
+    if not _possible_id(conversation_id):
+        return None
+    if not messages:
+        return [] if find_conversation(session, conversation_id) is not None else None
+    rows = [
+        {
+            "conversation_id": conversation_id,
+            "at": now,
+            "author": "bot",
+            "author_name": None,
+            "text": message.text,
+            "data": _message_data(message.buttons, message.custom),
+        }
+        for message in messages
+    ]
+    try:
+        return list(session.scalars(insert(ChatMessage).returning(ChatMessage.id, sort_by_parameter_order=True), rows))
+    except IntegrityError:  # the conversation is not there (the foreign key)
+        return None
+
+
+def conversation_with_recent(
+    session: Session, conversation_id: str, recent: int = 10
+) -> tuple[ConversationView, list[tuple[str, str | None]]] | None:
+    """The conversation and the (author, data) of its last `recent` messages, newest first, in one
+    query; None when there is no such conversation."""
+    if not _possible_id(conversation_id):
+        return None
+    last = (
+        select(ChatMessage.id, ChatMessage.author, ChatMessage.data)
+        .where(ChatMessage.conversation_id == conversation_id)
+        .order_by(ChatMessage.id.desc())
+        .limit(recent)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Conversation.id,
+            Conversation.shop,
+            Conversation.language,
+            Conversation.owner,
+            Conversation.site,
+            last.c.author,
+            last.c.data,
+        )
+        .outerjoin(last, true())
+        .where(Conversation.id == conversation_id)
+        .order_by(last.c.id.desc())
+    ).all()
+    if not rows:
+        return None
+    first = rows[0]
+    view = ConversationView(first.id, first.shop, first.language, first.owner, first.site)
+    return view, [(row.author, row.data) for row in rows if row.author is not None]
+
+
+def add_customer_message(
+    session: Session, conversation_id: str, text: str, now: datetime, changes: dict[str, str]
+) -> int:
+    """Store a customer's message, with the `changes` it makes to the conversation's columns (owner,
+    site, shop, language), in two statements; returns its id."""
+    session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .values(updated_at=now, **changes)
+        .execution_options(synchronize_session=False)
+    )
+    row = {
+        "conversation_id": conversation_id,
+        "at": now,
+        "author": "customer",
+        "author_name": None,
+        "text": text,
+        "data": None,
+    }
+    return int(session.scalars(insert(ChatMessage).returning(ChatMessage.id), [row]).one())
+
+
+def _message_data(buttons: list[dict[str, str]] | None, custom: dict[str, Any] | None) -> str | None:
+    data = {key: value for key, value in (("buttons", buttons), ("custom", custom)) if value}
+    return json.dumps(data, ensure_ascii=False) if data else None
 
 
 def transcript(session: Session, conversation_id: str) -> list[StoredMessage]:

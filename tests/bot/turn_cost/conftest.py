@@ -17,11 +17,21 @@ def tracker_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'tracker.db'}"
         return
+    yield from _fresh_postgres_tracker_db(request.getfixturevalue("postgres_admin_url"))
+
+
+@pytest.fixture
+def postgres_tracker_db_url(postgres_admin_url: str) -> Iterator[str]:
+    """URL of an empty tracker database on PostgreSQL only."""
+    yield from _fresh_postgres_tracker_db(postgres_admin_url)
+
+
+def _fresh_postgres_tracker_db(postgres_admin_url: str) -> Iterator[str]:
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
 
     # Rasa's environment drives PostgreSQL with psycopg2 (SQLAlchemy 1.4)
-    admin_url = make_url(request.getfixturevalue("postgres_admin_url")).set(drivername="postgresql+psycopg2")
+    admin_url = make_url(postgres_admin_url).set(drivername="postgresql+psycopg2")
     name = f"t_{secrets.token_hex(8)}"  # letters, digits and _ only: safe in the statement
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:

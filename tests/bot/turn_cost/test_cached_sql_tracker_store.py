@@ -267,6 +267,28 @@ def test_on_sqlite_turns_reuse_their_connections_and_commit_to_a_write_ahead_log
     assert asyncio.run(store.retrieve("pooled")) is None
 
 
+def test_on_postgresql_each_statement_commits_by_itself_without_begin_and_commit_round_trips(
+    postgres_tracker_db_url: str,
+) -> None:
+    """psycopg2 opens a transaction (a BEGIN round trip) before a statement and needs a COMMIT or
+    ROLLBACK after it; the store's statements each run alone, so none is left open after them."""
+    store = cached_store(postgres_tracker_db_url)
+    open_after: list[int] = []
+
+    def note(connection: sa.engine.Connection, *_args: Any) -> None:
+        dbapi: Any = connection.connection.dbapi_connection
+        open_after.append(dbapi.get_transaction_status())
+
+    sa.event.listen(store.engine, "after_cursor_execute", note)
+    for number in range(6):
+        asyncio.run(store.retrieve("alone"))
+        turn(store, "alone", number)
+    delete_conversation(postgres_tracker_db_url, "alone")
+    assert asyncio.run(store.retrieve("alone")) is None  # an erase is seen at once (the full read path)
+    idle = 0  # psycopg2.extensions.TRANSACTION_STATUS_IDLE
+    assert len(open_after) >= 12 and set(open_after) == {idle}, open_after
+
+
 def _rows(url: str, sender: str) -> list[str]:
     with database(url) as connection:
         query = sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id")

@@ -4,7 +4,7 @@ import asyncio
 import hashlib
 import hmac
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,12 @@ class Recorder:
 
     async def to_customer(self, conversation_id: str, message: dict[str, Any], message_id: int | None = None) -> None:
         self.customer.append((conversation_id, message))
+
+    async def to_customer_all(
+        self, conversation_id: str, messages: Sequence[tuple[dict[str, Any], int | None]]
+    ) -> None:
+        for message, message_id in messages:
+            await self.to_customer(conversation_id, message, message_id)
 
     async def to_agents(self, event: dict[str, Any]) -> None:
         self.agents.append(event)
