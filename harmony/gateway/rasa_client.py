@@ -17,10 +17,14 @@ class RasaUnavailable(RuntimeError):
 async def ask_rasa(
     http: aiohttp.ClientSession, rasa_url: str, sender: str, text: str, metadata: dict[str, Any], timeout: float
 ) -> list[dict[str, Any]]:
-    """The bot's replies to `text` in conversation `sender`."""
+    """The bot's replies to `text` in conversation `sender`.
+
+    The conversation is named in the URL too (`?sender=`), for a balancer that sends each conversation
+    to one Rasa server (the production profile's nginx); Rasa reads it from the body."""
     body = {"sender": sender, "message": text, "metadata": metadata}
+    url, limit = rasa_url + WEBHOOK_PATH, aiohttp.ClientTimeout(total=timeout)
     try:
-        async with http.post(rasa_url + WEBHOOK_PATH, json=body, timeout=aiohttp.ClientTimeout(total=timeout)) as reply:
+        async with http.post(url, params={"sender": sender}, json=body, timeout=limit) as reply:
             if reply.status != 200:
                 raise RasaUnavailable(f"HTTP {reply.status}")
             replies: list[dict[str, Any]] = await reply.json()

@@ -138,10 +138,19 @@ UPSTREAM_KEEPALIVE = "    keepalive 16;\n    keepalive_timeout 4s;\n"
 KEPT_CONNECTION = '      proxy_set_header Connection "";\n'
 
 
-def _upstream(name: str, ports: list[int], sticky: bool = False, kept: bool = False) -> str:
+def _upstream(name: str, ports: list[int], balancing: str = "", kept: bool = False) -> str:
+    """An upstream of local servers; `balancing` is nginx's method (round-robin when empty), which
+    must come before `keepalive`."""
     servers = "".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=3s;\n" for port in ports)
-    options = ("    ip_hash;\n" if sticky else "") + (UPSTREAM_KEEPALIVE if kept else "")
+    options = (f"    {balancing};\n" if balancing else "") + (UPSTREAM_KEEPALIVE if kept else "")
     return f"  upstream {name} {{\n" + options + servers + "  }\n"
+
+
+# A conversation's messages go to one Rasa server while it is up (the gateway names the conversation
+# in the URL, `harmony.gateway.rasa_client`): its tracker store's cache then holds the conversation
+# and reads only the rows of the turn before; round-robin made every server catch up with the other's
+# turns. A server that is down or fails moves its conversations to the other (consistent hashing).
+BY_CONVERSATION = "hash $arg_sender consistent"
 
 
 PROXY_HEADERS = """\
@@ -188,8 +197,8 @@ http {{
     "websocket:" gateways_balanced;
     default gateways_sticky;
   }}
-{_upstream("gateways_balanced", gateways)}{_upstream("gateways_sticky", gateways, sticky=True)}\
-{_upstream("rasa_servers", [ports[name] for name in layout.programs("rasa")], kept=True)}\
+{_upstream("gateways_balanced", gateways)}{_upstream("gateways_sticky", gateways, balancing="ip_hash")}\
+{_upstream("rasa_servers", [ports[name] for name in layout.programs("rasa")], BY_CONVERSATION, kept=True)}\
 {_upstream("action_servers", [ports[name] for name in layout.programs("actions")], kept=True)}
   server {{
     listen {layout.public_host}:{layout.public_port};

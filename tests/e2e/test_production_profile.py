@@ -147,6 +147,30 @@ def test_rasa_keeps_conversations_in_postgresql_and_locks_them_in_redis(producti
     assert row is not None and row[0] >= 1 and row[1] > 10
 
 
+def _rasa_servers_of_each_turn(production: Production, conversations: int) -> list[set[str]]:
+    """Conversations one after the other through nginx; for each, the Rasa servers that answered its
+    messages (from nginx's access log: the path and the upstream, never the conversation)."""
+    access_log = production.logs / "nginx-access.log"
+    servers = []
+    for _ in range(conversations):
+        before = len(access_log.read_text().splitlines())
+        _chats(production, ["websocket"], 1)
+        lines = access_log.read_text().splitlines()[before:]
+        servers.append({line.rsplit(" ", 1)[1] for line in lines if '"POST /webhooks/rest/webhook"' in line})
+    return servers
+
+
+def test_each_conversation_is_answered_by_one_rasa_server_and_conversations_are_spread(
+    production: Production,
+) -> None:
+    """nginx hashes the conversation named in the gateway's URL: the server that answered a turn
+    holds the conversation in its tracker cache for the next one. Twelve conversations all on one
+    server by chance: once in 2,048 runs."""
+    servers = _rasa_servers_of_each_turn(production, 12)
+    assert all(len(answered_by) == 1 for answered_by in servers), servers
+    assert len(set.union(*servers)) == 2, servers
+
+
 def test_a_gateway_killed_with_sigkill_is_restarted_and_chats_go_on(production: Production) -> None:
     killed = production.kill("gateway-1")
     took = production.wait_healthy(timeout=120)

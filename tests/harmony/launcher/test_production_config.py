@@ -55,7 +55,9 @@ def test_nginx_keeps_a_socket_io_session_on_one_gateway_and_balances_plain_webso
     assert "$request_uri" not in conf and "$args" not in conf  # the Rasa token is in query strings
 
 
-def test_nginx_keeps_its_connections_to_rasa_and_the_action_servers_but_not_to_the_gateways(tmp_path: Path) -> None:
+def test_nginx_keeps_its_connections_to_rasa_and_the_action_servers_and_hashes_conversations_to_rasa(
+    tmp_path: Path,
+) -> None:
     conf = nginx_conf(_layout(tmp_path))
     upstreams = {
         block.split("{", 1)[0].strip(): block.split("{", 1)[1].split("}", 1)[0] for block in conf.split("upstream ")[1:]
@@ -64,6 +66,8 @@ def test_nginx_keeps_its_connections_to_rasa_and_the_action_servers_but_not_to_t
         assert "keepalive 16;" in upstreams[internal] and "keepalive_timeout 4s;" in upstreams[internal]
     for public in ("gateways_balanced", "gateways_sticky"):
         assert "keepalive" not in upstreams[public]
+    rasa = upstreams["rasa_servers"]  # nginx: the balancing method must come before keepalive
+    assert "hash $arg_sender consistent;" in rasa and rasa.index("hash") < rasa.index("keepalive")
     for location in ("proxy_pass http://rasa_servers;", "proxy_pass http://action_servers;"):
         block = conf.split(location, 1)[1].split("}", 1)[0]
         assert 'proxy_set_header Connection "";' in block  # HTTP/1.1 without "close", or nothing is kept
