@@ -146,11 +146,12 @@ def _upstream(name: str, ports: list[int], balancing: str = "", kept: bool = Fal
     return f"  upstream {name} {{\n" + options + servers + "  }\n"
 
 
-# A conversation's messages go to one Rasa server while it is up (the gateway names the conversation
-# in the URL, `harmony.gateway.rasa_client`): its tracker store's cache then holds the conversation
-# and reads only the rows of the turn before; round-robin made every server catch up with the other's
-# turns. A server that is down or fails moves its conversations to the other (consistent hashing).
-BY_CONVERSATION = "hash $arg_sender consistent"
+# A conversation's messages go to one Rasa server while it is up (the gateway puts a key of the
+# conversation in the URL, `harmony.gateway.rasa_client.route_key`): its tracker store's cache then
+# holds the conversation and reads only the rows of the turn before; round-robin made every server
+# catch up with the other's turns. A server that is down or fails moves its conversations to the
+# other (consistent hashing).
+BY_CONVERSATION = "hash $arg_route consistent"
 
 
 PROXY_HEADERS = """\
@@ -213,6 +214,7 @@ http {{
   server {{
     listen 127.0.0.1:{ports["rasa-balancer"]};
     client_max_body_size 1m;
+    client_body_buffer_size 1m;  # bodies in memory, not written to a temporary file each
     location / {{
       proxy_pass http://rasa_servers;
 {PROXY_HEADERS}{KEPT_CONNECTION}      proxy_read_timeout 60s;
@@ -221,6 +223,7 @@ http {{
   server {{
     listen 127.0.0.1:{ports["actions-balancer"]};
     client_max_body_size 10m;
+    client_body_buffer_size 10m;  # an action call carries the tracker's events: kept in memory
     location / {{
       proxy_pass http://action_servers;
 {PROXY_HEADERS}{KEPT_CONNECTION}      proxy_read_timeout 60s;

@@ -67,7 +67,10 @@ def test_nginx_keeps_its_connections_to_rasa_and_the_action_servers_and_hashes_c
     for public in ("gateways_balanced", "gateways_sticky"):
         assert "keepalive" not in upstreams[public]
     rasa = upstreams["rasa_servers"]  # nginx: the balancing method must come before keepalive
-    assert "hash $arg_sender consistent;" in rasa and rasa.index("hash") < rasa.index("keepalive")
+    assert "hash $arg_route consistent;" in rasa and rasa.index("hash") < rasa.index("keepalive")
+    for internal_port in ("5010", "5060"):  # request bodies in memory, not one temporary file each
+        server = conf.split(f"listen 127.0.0.1:{internal_port};", 1)[1].split("location", 1)[0]
+        assert "client_body_buffer_size" in server
     for location in ("proxy_pass http://rasa_servers;", "proxy_pass http://action_servers;"):
         block = conf.split(location, 1)[1].split("}", 1)[0]
         assert 'proxy_set_header Connection "";' in block  # HTTP/1.1 without "close", or nothing is kept
