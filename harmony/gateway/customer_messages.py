@@ -73,9 +73,8 @@ class CustomerMessages:
         def work(session: Session) -> list[int] | None:
             return add_bot_messages(session, conversation_id, stored, now)
 
-        stored_ids = await self.quietly(
-            work, single_statement=True
-        )  # None: not stored (no such conversation, or no database)
+        # None: not stored (no such conversation, or no database)
+        stored_ids = await self.quietly(work, single_statement=True)
         ids: Sequence[int | None] = stored_ids if stored_ids is not None else [None] * len(replies)
         await outbox.to_customer_all(
             conversation_id, [(reply.as_bot_uttered(), i) for reply, i in zip(replies, ids, strict=True)]

@@ -109,14 +109,7 @@ def add_bot_messages(
     if not messages:
         return [] if find_conversation(session, conversation_id) is not None else None
     rows = [
-        {
-            "conversation_id": conversation_id,
-            "at": now,
-            "author": "bot",
-            "author_name": None,
-            "text": message.text,
-            "data": _message_data(message.buttons, message.custom),
-        }
+        _message_row(conversation_id, now, "bot", message.text, _message_data(message.buttons, message.custom))
         for message in messages
     ]
     try:
@@ -171,15 +164,20 @@ def add_customer_message(
         .values(updated_at=now, **changes)
         .execution_options(synchronize_session=False)
     )
-    row = {
+    row = _message_row(conversation_id, now, "customer", text, None)
+    return int(session.scalars(insert(ChatMessage).returning(ChatMessage.id), [row]).one())
+
+
+def _message_row(conversation_id: str, now: datetime, author: str, text: str, data: str | None) -> dict[str, Any]:
+    """The columns of a `chat_messages` row without an author's name, for Core inserts."""
+    return {
         "conversation_id": conversation_id,
         "at": now,
-        "author": "customer",
+        "author": author,
         "author_name": None,
         "text": text,
-        "data": None,
+        "data": data,
     }
-    return int(session.scalars(insert(ChatMessage).returning(ChatMessage.id), [row]).one())
 
 
 def _message_data(buttons: list[dict[str, str]] | None, custom: dict[str, Any] | None) -> str | None:
