@@ -11,8 +11,12 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:  # the Rasa environment's tests share this file, with an older SQLAlchemy
+    from sqlalchemy.orm import Session, sessionmaker
 
 # pytest-timeout's limit for the slow tests; every other test has the default of pyproject.toml (300 s).
 SLOW_TEST_TIMEOUT_SECONDS = 900
@@ -66,6 +70,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
         return
     yield from fresh_postgres_database(request.getfixturevalue("postgres_admin_url"))
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on a new database with the app schema (each test runs on SQLite, then PostgreSQL)."""
+    from harmony.db.engine import make_engine, session_factory
+
+    engine = make_engine(database_url)
+    try:
+        yield session_factory(engine)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

@@ -32,15 +32,6 @@ EIGHT_HOURS = timedelta(hours=8)
 
 
 @pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
-    try:
-        yield session_factory(engine)
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture
 def marie(sessions: sessionmaker[Session]) -> str:
     with sessions.begin() as session:
         create_agent(session, "Marie", "Marie Dubois", PASSWORD, now=T0)

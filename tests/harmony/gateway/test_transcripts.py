@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from harmony.db.engine import make_engine, session_factory
 from harmony.gateway.models import ChatMessage, Conversation
 from harmony.gateway.transactions import run_transaction
 from harmony.gateway.transcripts import (
@@ -40,71 +39,56 @@ def _rows(session: Session, conversation_id: str) -> list[tuple[object, ...]]:
     return [(m.author, m.author_name, m.text, m.data, m.at) for m in messages]
 
 
-def test_a_turn_stored_at_once_equals_its_messages_stored_one_by_one(database_url: str) -> None:
-    engine = make_engine(database_url)
-    sessions = session_factory(engine)
-    try:
-        with sessions.begin() as session:
-            one_by_one = open_conversation(session, page_context(None, None, "fr"), OPENED)
-            at_once = open_conversation(session, page_context(None, None, "fr"), OPENED)
-            add_message(session, one_by_one, "customer", "bonjour", OPENED)
-            add_message(session, at_once, "customer", "bonjour", OPENED)
-            singly = [
-                add_message(session, one_by_one, "bot", m.text, ANSWERED, None, m.buttons, m.custom) for m in TURN
-            ]
-        with sessions.begin() as session:
-            ids = add_bot_messages(session, at_once.id, TURN, ANSWERED)
-        with sessions() as session:
-            assert _rows(session, at_once.id) == _rows(session, one_by_one.id)
-            assert ids is not None and len(ids) == len(TURN) and ids == sorted(ids) and ids[0] > max(singly)
-            assert [message_id for message_id, _ in undelivered(session, at_once.id, after=0)] == ids
-            stored = find_conversation(session, at_once.id)
-            assert stored is not None and stored.updated_at == OPENED  # the customer's message, not the turn
-    finally:
-        engine.dispose()
+def test_a_turn_stored_at_once_equals_its_messages_stored_one_by_one(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        one_by_one = open_conversation(session, page_context(None, None, "fr"), OPENED)
+        at_once = open_conversation(session, page_context(None, None, "fr"), OPENED)
+        add_message(session, one_by_one, "customer", "bonjour", OPENED)
+        add_message(session, at_once, "customer", "bonjour", OPENED)
+        singly = [add_message(session, one_by_one, "bot", m.text, ANSWERED, None, m.buttons, m.custom) for m in TURN]
+    with sessions.begin() as session:
+        ids = add_bot_messages(session, at_once.id, TURN, ANSWERED)
+    with sessions() as session:
+        assert _rows(session, at_once.id) == _rows(session, one_by_one.id)
+        assert ids is not None and len(ids) == len(TURN) and ids == sorted(ids) and ids[0] > max(singly)
+        assert [message_id for message_id, _ in undelivered(session, at_once.id, after=0)] == ids
+        stored = find_conversation(session, at_once.id)
+        assert stored is not None and stored.updated_at == OPENED  # the customer's message, not the turn
 
 
-def test_a_turn_for_no_such_conversation_stores_nothing(database_url: str) -> None:
-    engine = make_engine(database_url)
-    sessions = session_factory(engine)
-    try:
-        for unknown in ("no-such-conversation", "x" * 200):  # as the gateway runs it: one statement
-            assert run_transaction(sessions, lambda s, i=unknown: add_bot_messages(s, i, TURN, ANSWERED), True) is None  # type: ignore[misc]
-        with sessions() as session:
-            assert session.scalars(select(ChatMessage)).all() == []
-            assert session.scalars(select(Conversation)).all() == []
-    finally:
-        engine.dispose()
+def test_a_turn_for_no_such_conversation_stores_nothing(sessions: sessionmaker[Session]) -> None:
+    for unknown in ("no-such-conversation", "x" * 200):  # as the gateway runs it: one statement
+        assert run_transaction(sessions, lambda s, i=unknown: add_bot_messages(s, i, TURN, ANSWERED), True) is None  # type: ignore[misc]
+    with sessions() as session:
+        assert session.scalars(select(ChatMessage)).all() == []
+        assert session.scalars(select(Conversation)).all() == []
 
 
-def test_a_customer_message_reads_the_conversation_and_its_last_messages_at_once(database_url: str) -> None:
-    engine = make_engine(database_url)
-    sessions = session_factory(engine)
-    try:
-        with sessions.begin() as session:
-            conversation = open_conversation(session, page_context(None, None, "ro"), OPENED, known_site=False)
-            empty = conversation_with_recent(session, conversation.id)
-            assert empty is not None and empty[1] == [] and empty[0].site is None and empty[0].language == "ro"
-            first = add_customer_message(
-                session, conversation.id, "salut", OPENED, {"site": "ro", "shop": "ro", "owner": "bot"}
-            )
-            add_bot_messages(session, conversation.id, TURN, ANSWERED)
-        with sessions() as session:
-            found = conversation_with_recent(session, conversation.id, recent=3)
-            assert found is not None
-            view, recent = found
-            assert (view.id, view.site, view.shop, view.language, view.owner) == (
-                conversation.id,
-                "ro",
-                "ro",
-                "ro",
-                "bot",
-            )
-            assert [author for author, _ in recent] == ["bot", "bot", "bot"]
-            assert [data for _, data in recent][::-1] == [r[3] for r in _rows(session, conversation.id)[-3:]]
-            assert conversation_with_recent(session, conversation.id)[1][-1] == ("customer", None)  # type: ignore[index]
-            assert conversation_with_recent(session, "no-such-conversation") is None
-            assert _rows(session, conversation.id)[0] == ("customer", None, "salut", None, OPENED)
-            assert first < min(i for i, _ in undelivered(session, conversation.id, after=0))
-    finally:
-        engine.dispose()
+def test_a_customer_message_reads_the_conversation_and_its_last_messages_at_once(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        conversation = open_conversation(session, page_context(None, None, "ro"), OPENED, known_site=False)
+        empty = conversation_with_recent(session, conversation.id)
+        assert empty is not None and empty[1] == [] and empty[0].site is None and empty[0].language == "ro"
+        first = add_customer_message(
+            session, conversation.id, "salut", OPENED, {"site": "ro", "shop": "ro", "owner": "bot"}
+        )
+        add_bot_messages(session, conversation.id, TURN, ANSWERED)
+    with sessions() as session:
+        found = conversation_with_recent(session, conversation.id, recent=3)
+        assert found is not None
+        view, recent = found
+        assert (view.id, view.site, view.shop, view.language, view.owner) == (
+            conversation.id,
+            "ro",
+            "ro",
+            "ro",
+            "bot",
+        )
+        assert [author for author, _ in recent] == ["bot", "bot", "bot"]
+        assert [data for _, data in recent][::-1] == [r[3] for r in _rows(session, conversation.id)[-3:]]
+        assert conversation_with_recent(session, conversation.id)[1][-1] == ("customer", None)  # type: ignore[index]
+        assert conversation_with_recent(session, "no-such-conversation") is None
+        assert _rows(session, conversation.id)[0] == ("customer", None, "salut", None, OPENED)
+        assert first < min(i for i, _ in undelivered(session, conversation.id, after=0))
